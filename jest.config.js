@@ -1,0 +1,25 @@
+// Two projects: unit tests (no port, no sidecar) beside each package, and end-to-end tests on a real system.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
+      moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
+      testTimeout: 180000,
+    },
+  ],
+};

@@ -1,0 +1,24 @@
+// How an event contract is declared: one object per fact, the only place its topic and type live.
+import type { z } from 'zod';
+
+export interface EventContract<S extends z.ZodType = z.ZodType> {
+  /** The fact's name, past tense, PascalCase (e.g. `OrderCreated`). */
+  readonly name: string;
+  /** Broker topic (Redis stream key, Kafka topic). */
+  readonly topic: string;
+  /** CloudEvent `type`, versioned: a breaking change is a new type and a new topic. */
+  readonly type: string;
+  readonly description: string;
+  readonly schema: S;
+  /** Business key that orders this event's stream (Kafka partition key). */
+  readonly key: (data: z.infer<S>) => string;
+}
+
+export type EventData<C extends EventContract> = z.infer<C['schema']>;
+
+export function defineEvent<S extends z.ZodType>(contract: EventContract<S>): EventContract<S> {
+  if (!/^[a-z][a-z0-9-]*$/.test(contract.topic)) {
+    throw new Error(`topic "${contract.topic}" must be kebab-case`);
+  }
+  return Object.freeze(contract);
+}

@@ -1,0 +1,72 @@
+// CloudEvents 1.0 envelopes: built by publishers, parsed and validated by subscribers.
+import { randomUUID } from 'node:crypto';
+import type { EventContract, EventData } from './define';
+
+export interface CloudEvent<T = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  datacontenttype: 'application/json';
+  subject: string;
+  data: T;
+  traceparent?: string;
+  tracestate?: string;
+  /** Set by daprd on delivery. */
+  topic?: string;
+  pubsubname?: string;
+}
+
+export interface BuildOptions {
+  /** The publishing service (CloudEvent `source`). */
+  source: string;
+  /** Defaults to a fresh UUID; pass a stable id to make a re-publish a duplicate rather than a new fact. */
+  id?: string;
+  time?: Date;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Validates `data` against the contract and wraps it; throws on invalid data (a publisher bug). */
+export function buildEvent<C extends EventContract>(
+  contract: C,
+  data: EventData<C>,
+  opts: BuildOptions,
+): CloudEvent<EventData<C>> {
+  const parsed = contract.schema.parse(data) as EventData<C>;
+  const event: CloudEvent<EventData<C>> = {
+    specversion: '1.0',
+    id: opts.id ?? randomUUID(),
+    source: opts.source,
+    type: contract.type,
+    time: (opts.time ?? new Date()).toISOString(),
+    datacontenttype: 'application/json',
+    subject: contract.key(parsed),
+    data: parsed,
+  };
+  if (opts.traceparent) event.traceparent = opts.traceparent;
+  if (opts.tracestate) event.tracestate = opts.tracestate;
+  return event;
+}
+
+export type ParseResult<T> = { ok: true; event: CloudEvent<T> } | { ok: false; reason: string };
+
+/** Checks a delivered body: a CloudEvent of this contract's type whose data matches its schema. */
+export function parseEvent<C extends EventContract>(contract: C, body: unknown): ParseResult<EventData<C>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, reason: 'body is not a JSON object' };
+  }
+  const ce = body as Record<string, unknown>;
+  if (ce.specversion !== '1.0') return { ok: false, reason: 'specversion must be "1.0"' };
+  if (typeof ce.id !== 'string' || ce.id.length === 0) return { ok: false, reason: 'id is missing' };
+  if (ce.type !== contract.type) {
+    return { ok: false, reason: `type "${String(ce.type)}" is not "${contract.type}"` };
+  }
+  const result = contract.schema.safeParse(ce.data);
+  if (!result.success) {
+    const fields = result.error.issues.map(i => `${i.path.join('.') || '(data)'}: ${i.message}`);
+    return { ok: false, reason: `data does not match ${contract.name}: ${fields.join('; ')}` };
+  }
+  return { ok: true, event: { ...(ce as unknown as CloudEvent), data: result.data as EventData<C> } };
+}

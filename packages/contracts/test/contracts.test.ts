@@ -1,0 +1,61 @@
+import { allEvents, buildEvent, OrderCreated, parseEvent, PaymentCompleted } from '../src';
+
+const data = {
+  orderId: 'o-1',
+  customerId: 'c-1',
+  items: [{ sku: 'a', quantity: 1, unitPrice: 10 }],
+  totalAmount: 10,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('the contracts', () => {
+  it('have unique topics and types; types are versioned; names are past-tense facts', () => {
+    expect(new Set(allEvents.map(e => e.topic)).size).toBe(allEvents.length);
+    expect(new Set(allEvents.map(e => e.type)).size).toBe(allEvents.length);
+    for (const e of allEvents) {
+      expect(e.type).toMatch(/\.v\d+$/);
+      expect(e.name).toMatch(/(ed|Started|Registered)$/);
+    }
+  });
+});
+
+describe('buildEvent(contract, data, opts)', () => {
+  it('wraps valid data in a CloudEvent whose subject is the business key', () => {
+    const e = buildEvent(OrderCreated, data, { source: 'order', traceparent: 'tp' });
+    expect(e).toMatchObject({
+      specversion: '1.0',
+      type: OrderCreated.type,
+      source: 'order',
+      subject: 'o-1',
+      traceparent: 'tp',
+    });
+    expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses data that breaks the contract (a publisher bug never reaches the bus)', () => {
+    expect(() => buildEvent(OrderCreated, { ...data, items: [] }, { source: 'order' })).toThrow();
+  });
+});
+
+describe('parseEvent(contract, body)', () => {
+  const good = buildEvent(OrderCreated, data, { source: 'order' });
+
+  it('accepts a matching CloudEvent', () => {
+    const r = parseEvent(OrderCreated, JSON.parse(JSON.stringify(good)));
+    expect(r.ok && r.event.data.orderId).toBe('o-1');
+  });
+
+  it.each([
+    ['not an object', 'text', /not a JSON object/],
+    ['an array', [good], /not a JSON object/],
+    ['no specversion', { ...good, specversion: undefined }, /specversion/],
+    ['no id', { ...good, id: '' }, /id is missing/],
+    ['another type', { ...good, type: PaymentCompleted.type }, /is not "lab.order.created.v1"/],
+    ['bad data', { ...good, data: { ...data, totalAmount: -1 } }, /totalAmount/],
+    ['no data', { ...good, data: undefined }, /does not match/],
+  ])('rejects %s with a reason', (_n, body, reason) => {
+    const r = parseEvent(OrderCreated, body);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,81 @@
+// Reads environment variables into typed values, collecting every problem before failing once.
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** A small reader: call its methods, then `done()` throws a ConfigError listing every bad variable. */
+export function envReader(env: Env) {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  return {
+    string(name: string, fallback?: string): string {
+      const v = read(name) ?? fallback;
+      if (v === undefined) {
+        problems.push(`${name} is required`);
+        return '';
+      }
+      return v;
+    },
+    optional(name: string): string | undefined {
+      return read(name);
+    },
+    int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+      const raw = read(name);
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        problems.push(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+        return fallback;
+      }
+      return n;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const raw = read(name) ?? fallback;
+      if (!(allowed as readonly string[]).includes(raw)) {
+        problems.push(`${name} must be one of ${allowed.join('|')}, got "${raw}"`);
+        return fallback;
+      }
+      return raw as T;
+    },
+    done(): void {
+      if (problems.length > 0) throw new ConfigError(problems);
+    },
+  };
+}
+
+/** Settings every service shares; each service's config.ts extends it. */
+export interface BaseConfig {
+  readonly service: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly daprHost: string;
+  readonly daprHttpPort: number;
+  readonly daprApiToken: string | undefined;
+  readonly appApiToken: string | undefined;
+  readonly pubsubName: string;
+  readonly stateStore: string;
+}
+
+export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
+  return {
+    service,
+    host: r.string('HOST', '127.0.0.1'),
+    port: r.int('APP_PORT', defaultPort, 1, 65535),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    daprHost: r.string('DAPR_HOST', '127.0.0.1'),
+    daprHttpPort: r.int('DAPR_HTTP_PORT', 3500, 1, 65535),
+    daprApiToken: r.optional('DAPR_API_TOKEN'),
+    appApiToken: r.optional('APP_API_TOKEN'),
+    pubsubName: r.string('PUBSUB_NAME', 'pubsub'),
+    stateStore: r.string('STATE_STORE', 'statestore'),
+  };
+}

@@ -1,0 +1,129 @@
+// The two Dapr building blocks the services use, behind small interfaces: state and publish.
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import type { CloudEvent, EventContract } from '@lab/contracts';
+import { StateConflictError } from './errors';
+
+export interface StateEntry<T> {
+  value: T;
+  etag: string;
+}
+
+export interface PutOptions {
+  /** Optimistic concurrency: write only if the stored etag still matches. */
+  etag?: string;
+  /** First write wins: fail with StateConflictError if the key already exists. */
+  onlyIfAbsent?: boolean;
+}
+
+export interface StateStore {
+  get<T>(key: string): Promise<StateEntry<T> | undefined>;
+  /** Throws StateConflictError when `etag` or `onlyIfAbsent` does not hold. */
+  put<T>(key: string, value: T, opts?: PutOptions): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface EventBus {
+  publish<C extends EventContract>(contract: C, event: CloudEvent): Promise<void>;
+}
+
+export interface Sidecar {
+  /** True when the sidecar answers its health endpoint. */
+  healthy(): Promise<boolean>;
+}
+
+export interface DaprPorts {
+  state: StateStore;
+  bus: EventBus;
+  sidecar: Sidecar;
+}
+
+export interface DaprSettings {
+  daprHost: string;
+  daprHttpPort: number;
+  daprApiToken: string | undefined;
+  pubsubName: string;
+  stateStore: string;
+}
+
+interface SdkError {
+  status?: number;
+  error_msg?: string;
+}
+
+function sdkError(err: unknown): SdkError {
+  if (err instanceof Error) {
+    try {
+      return JSON.parse(err.message) as SdkError;
+    } catch {
+      return { error_msg: err.message };
+    }
+  }
+  return { error_msg: String(err) };
+}
+
+/** daprd answers an etag mismatch with 409; the Redis store reports a first-write refusal as "failed to set key". */
+function isConflict(e: SdkError): boolean {
+  return e.status === 409 || /etag|version mismatch|already exists|failed to set key/i.test(e.error_msg ?? '');
+}
+
+/** The real thing: @dapr/dapr over HTTP to the local sidecar. */
+export function connectDapr(s: DaprSettings): DaprPorts {
+  const client = new DaprClient({
+    daprHost: s.daprHost,
+    daprPort: String(s.daprHttpPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    ...(s.daprApiToken ? { daprApiToken: s.daprApiToken } : {}),
+    logger: { level: LogLevel.Error },
+  });
+  const base = `http://${s.daprHost}:${s.daprHttpPort}/v1.0`;
+  const headers: Record<string, string> = s.daprApiToken ? { 'dapr-api-token': s.daprApiToken } : {};
+
+  const state: StateStore = {
+    async get<T>(key: string) {
+      const [item] = (await client.state.getBulk(s.stateStore, [key])) as Array<{ data?: T; etag?: string }>;
+      if (!item || item.data === undefined || item.data === null || (item.data as unknown) === '') return undefined;
+      return { value: item.data, etag: item.etag ?? '' };
+    },
+    async put<T>(key: string, value: T, opts: PutOptions = {}) {
+      const item: Record<string, unknown> = { key, value };
+      if (opts.etag) {
+        item.etag = opts.etag;
+        item.options = { concurrency: 'first-write' };
+      } else if (opts.onlyIfAbsent) {
+        // With first-write concurrency and no etag, the Redis store inserts only when the key is absent.
+        item.options = { concurrency: 'first-write' };
+      }
+      const res = await client.state.save(s.stateStore, [item as never]);
+      if (res.error) {
+        const e = sdkError(res.error);
+        if (isConflict(e)) throw new StateConflictError(key);
+        throw new Error(`state save of "${key}" failed: ${e.error_msg ?? 'unknown error'}`);
+      }
+    },
+    async delete(key: string) {
+      const res = await client.state.delete(s.stateStore, key);
+      if (res.error) throw new Error(`state delete of "${key}" failed: ${sdkError(res.error).error_msg}`);
+    },
+  };
+
+  const bus: EventBus = {
+    async publish(contract, event) {
+      const res = await client.pubsub.publish(s.pubsubName, contract.topic, event as unknown as object, {
+        contentType: 'application/cloudevents+json',
+        metadata: { partitionKey: event.subject },
+      });
+      if (res.error) {
+        throw new Error(`publish ${contract.name} ${event.id} failed: ${sdkError(res.error).error_msg ?? 'unknown'}`);
+      }
+    },
+  };
+
+  const sidecar: Sidecar = {
+    async healthy() {
+      const res = await fetch(`${base}/healthz`, { headers, signal: AbortSignal.timeout(1000) });
+      return res.status === 204 || res.status === 200;
+    },
+  };
+
+  return { state, bus, sidecar };
+}

@@ -1,0 +1,84 @@
+// The Koa shell every service shares: error middleware, JSON body rules, health endpoints, JSON 404s.
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { errorMiddleware, HttpError } from './errors';
+import type { Logger } from './logger';
+
+export const BODY_LIMIT = '64kb';
+const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
+
+export interface HttpShellOptions {
+  service: string;
+  log: Logger;
+  /** Readiness probe: resolves true when the service can do its job (its sidecar included). */
+  ready: () => Promise<boolean>;
+}
+
+export interface HttpShell {
+  app: Koa;
+  router: Router;
+}
+
+/** Builds the app and its router; the caller adds routes, then `finish()` wires the router and 404s. */
+export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish(): Koa } {
+  const app = new Koa();
+  app.proxy = false;
+  const router = new Router();
+
+  app.on('error', (err: unknown) => {
+    opts.log.error({ err }, 'unhandled error');
+  });
+  app.use(errorMiddleware());
+  app.use(async (ctx, next) => {
+    if (
+      ['POST', 'PUT', 'PATCH'].includes(ctx.method) &&
+      ((ctx.request.length ?? 0) > 0 || ctx.get('transfer-encoding') !== '')
+    ) {
+      if (!ctx.is(JSON_TYPES)) {
+        throw new HttpError(415, 'unsupported_media_type', 'send Content-Type: application/json');
+      }
+    }
+    await next();
+  });
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      extendTypes: { json: JSON_TYPES },
+      jsonLimit: BODY_LIMIT,
+      encoding: 'utf-8',
+    }),
+  );
+
+  router.get('/healthz', ctx => {
+    ctx.body = { status: 'ok', service: opts.service };
+  });
+  router.get('/readyz', async ctx => {
+    const ok = await opts.ready().catch(() => false);
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ready' : 'not ready', service: opts.service };
+  });
+
+  return {
+    app,
+    router,
+    finish() {
+      app.use(router.routes());
+      app.use(router.allowedMethods({ throw: false }));
+      app.use(ctx => {
+        if (ctx.status === 405) {
+          ctx.body = { error: { code: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` } };
+          return;
+        }
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
+      });
+      return app;
+    },
+  };
+}
+
+/** The parsed JSON body (undefined when there was none). */
+export function requestBody(ctx: Koa.Context): unknown {
+  return (ctx.request as { body?: unknown }).body;
+}

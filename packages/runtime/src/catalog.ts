@@ -1,0 +1,53 @@
+// Reads services/catalog.json (the one list of services) and derives every port from it.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface ServiceEntry {
+  name: string;
+  port: number;
+  public: boolean;
+  description: string;
+  publishes: string[];
+  subscribes: string[];
+}
+
+export function readCatalog(root = REPO_ROOT): ServiceEntry[] {
+  const raw = JSON.parse(readFileSync(join(root, 'services', 'catalog.json'), 'utf8')) as { services: ServiceEntry[] };
+  const names = new Set<string>();
+  for (const s of raw.services) {
+    if (!/^[a-z][a-z0-9-]*$/.test(s.name)) throw new Error(`service name "${s.name}" must be kebab-case`);
+    if (names.has(s.name)) throw new Error(`service "${s.name}" is listed twice`);
+    names.add(s.name);
+  }
+  return raw.services;
+}
+
+export interface Ports {
+  app: number;
+  daprHttp: number;
+  daprGrpc: number;
+  daprInternalGrpc: number;
+  metrics: number;
+}
+
+/**
+ * Base ports of local mode; `offset` shifts all of them so tests can run beside a developer's system.
+ * Everything stays below the kernel's ephemeral range (32768+), so an offset up to ~20000 is safe.
+ */
+export const BASE = { app: 3000, daprHttp: 3500, daprGrpc: 4500, daprInternalGrpc: 4600, metrics: 9090, redis: 6380 };
+
+export function portsFor(s: ServiceEntry, offset = 0, appPortOverride?: number): Ports {
+  const i = s.port - BASE.app;
+  return {
+    app: appPortOverride ?? s.port + offset,
+    daprHttp: BASE.daprHttp + i + offset,
+    daprGrpc: BASE.daprGrpc + i + offset,
+    daprInternalGrpc: BASE.daprInternalGrpc + i + offset,
+    metrics: BASE.metrics + i + offset,
+  };
+}
+
+/** `ORDER_PORT`, `USER_PORT`, ...: per-service app port overrides. */
+export const portEnvName = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_PORT`;

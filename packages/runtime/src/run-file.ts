@@ -1,0 +1,40 @@
+// dapr.yaml, the Dapr CLI's multi-app run file, rendered from the catalog so the two cannot drift.
+import { stringify } from 'yaml';
+import { portsFor, type ServiceEntry } from './catalog';
+
+export const RUN_FILE_HEADER = [
+  '# Generated from services/catalog.json by `npm run gen`; a unit test fails when it drifts.',
+  '# For Dapr CLI users: start Redis first, then run from the repository root (after ./lab provision):',
+  '#   redis-server --port 6380 --appendonly yes &',
+  '#   LAB_REDIS_HOST=127.0.0.1:6380 LAB_RUN_DIR=$PWD/.run dapr run -f dapr.yaml',
+  '',
+].join('\n');
+
+export function renderRunFile(catalog: ServiceEntry[]): string {
+  const doc = {
+    version: 1,
+    common: {
+      resourcesPaths: ['./components/common', './components/pubsub/redis'],
+      configFilePath: './components/config.yaml',
+      placementHostAddress: '',
+      schedulerHostAddress: '',
+    },
+    apps: catalog.map(s => {
+      const p = portsFor(s);
+      return {
+        appID: s.name,
+        appDirPath: `./services/${s.name}`,
+        appPort: p.app,
+        appProtocol: 'http',
+        daprHTTPPort: p.daprHttp,
+        daprGRPCPort: p.daprGrpc,
+        daprInternalGRPCPort: p.daprInternalGrpc,
+        metricsPort: p.metrics,
+        enableAppHealthCheck: true,
+        appHealthCheckPath: '/healthz',
+        command: ['node', 'dist/main.js'],
+      };
+    }),
+  };
+  return RUN_FILE_HEADER + stringify(doc);
+}

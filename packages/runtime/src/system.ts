@@ -1,0 +1,291 @@
+// The local runtime: Redis, then every service with its own daprd, started together, watched, stopped together.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE, portEnvName, portsFor, readCatalog, REPO_ROOT, type Ports, type ServiceEntry } from './catalog';
+import { formatAppLine, prefixer, redisLineWorthShowing, sidecarLineWorthShowing } from './console';
+import { ManagedProcess } from './process';
+import { redisProcess, waitForRedis } from './redis';
+import { httpStatus, waitFor } from './wait';
+
+export interface SystemOptions {
+  /** Where logs, Redis data and the name-resolution database go (default: <repo>/.run). */
+  runDir?: string;
+  /** Shifts every port (default: $LAB_PORT_OFFSET or 0). */
+  portOffset?: number;
+  /** A subset of the catalog (default: all services). */
+  services?: string[];
+  /** Stream prefixed logs to stdout. */
+  console?: boolean;
+  /** Extra environment for every app. */
+  appEnv?: Record<string, string>;
+  daprdBin?: string;
+  startTimeoutMs?: number;
+  /** Wipe Redis data from an earlier run (default true): each start is a clean system. */
+  fresh?: boolean;
+}
+
+export interface ServiceHandle {
+  entry: ServiceEntry;
+  ports: Ports;
+  /** The app's own URL (public API). */
+  url: string;
+  /** The sidecar's HTTP API. */
+  daprUrl: string;
+  app: ManagedProcess;
+  sidecar: ManagedProcess;
+}
+
+const COMPONENTS = join(REPO_ROOT, 'components');
+
+function daprdBinary(explicit?: string): string {
+  const candidates = [explicit, process.env.DAPRD_BIN, join(process.env.HOME ?? '', '.dapr', 'bin', 'daprd')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  return 'daprd';
+}
+
+/** Kills process groups a crashed earlier run left behind (their pids are in <runDir>/pids.json). */
+function reapStale(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  try {
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
+    for (const pid of pids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  } catch {
+    /* unreadable: ignore */
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export class LocalSystem {
+  readonly services = new Map<string, ServiceHandle>();
+  readonly redisPort: number;
+  readonly runDir: string;
+  /** Sidecar -> app token (APP_API_TOKEN) and app -> sidecar token (DAPR_API_TOKEN), fresh per run. */
+  readonly appApiToken = randomBytes(16).toString('hex');
+  readonly daprApiToken = randomBytes(16).toString('hex');
+  private redis: ManagedProcess;
+  private readonly pidFile: string;
+  private readonly timeoutMs: number;
+
+  private constructor(opts: SystemOptions) {
+    const offset = opts.portOffset ?? Number(process.env.LAB_PORT_OFFSET ?? 0);
+    this.runDir = opts.runDir ?? process.env.LAB_RUN_DIR ?? join(REPO_ROOT, '.run');
+    this.pidFile = join(this.runDir, 'pids.json');
+    this.timeoutMs = opts.startTimeoutMs ?? 60_000;
+    this.redisPort = Number(process.env.LAB_REDIS_PORT ?? BASE.redis + offset);
+
+    reapStale(this.pidFile);
+    if (opts.fresh !== false) rmSync(join(this.runDir, 'redis'), { recursive: true, force: true });
+    rmSync(join(this.runDir, 'name-resolution.db'), { force: true });
+    for (const d of ['logs', 'redis']) mkdirSync(join(this.runDir, d), { recursive: true });
+
+    const catalog = readCatalog();
+    const wanted = opts.services ?? catalog.map(s => s.name);
+    const unknown = wanted.filter(n => !catalog.some(s => s.name === n));
+    if (unknown.length > 0) throw new Error(`unknown service(s): ${unknown.join(', ')}`);
+    const prefix = prefixer(wanted);
+    const out = (line: string) => process.stdout.write(line + '\n');
+    this.redis = redisProcess(
+      this.redisPort,
+      this.runDir,
+      opts.console ? l => redisLineWorthShowing(l) && out(prefix('redis') + l) : undefined,
+    );
+
+    for (const entry of catalog.filter(s => wanted.includes(s.name))) {
+      const override = process.env[portEnvName(entry.name)];
+      const ports = portsFor(entry, offset, override ? Number(override) : undefined);
+      const daprEnv = {
+        ...process.env,
+        LAB_REDIS_HOST: `127.0.0.1:${this.redisPort}`,
+        LAB_REDIS_PASSWORD: '',
+        LAB_RUN_DIR: this.runDir,
+        APP_API_TOKEN: this.appApiToken,
+        DAPR_API_TOKEN: this.daprApiToken,
+      };
+      const sidecar = new ManagedProcess({
+        name: `${entry.name}:dapr`,
+        command: daprdBinary(opts.daprdBin),
+        args: [
+          '--app-id',
+          entry.name,
+          '--app-port',
+          String(ports.app),
+          '--app-protocol',
+          'http',
+          '--app-channel-address',
+          '127.0.0.1',
+          '--dapr-listen-addresses',
+          '127.0.0.1',
+          '--dapr-http-port',
+          String(ports.daprHttp),
+          '--dapr-grpc-port',
+          String(ports.daprGrpc),
+          '--dapr-internal-grpc-port',
+          String(ports.daprInternalGrpc),
+          '--metrics-port',
+          String(ports.metrics),
+          '--resources-path',
+          join(COMPONENTS, 'common'),
+          '--resources-path',
+          join(COMPONENTS, 'pubsub', 'redis'),
+          '--config',
+          join(COMPONENTS, 'config.yaml'),
+          '--placement-host-address',
+          '',
+          '--scheduler-host-address',
+          '',
+          '--enable-app-health-check',
+          '--app-health-check-path',
+          '/healthz',
+          '--app-health-probe-interval',
+          '1',
+          '--app-health-threshold',
+          '2',
+          '--dapr-graceful-shutdown-seconds',
+          '3',
+          '--log-level',
+          'info',
+        ],
+        env: daprEnv,
+        cwd: this.runDir,
+        logFile: join(this.runDir, 'logs', `${entry.name}.dapr.log`),
+        ...(opts.console
+          ? { onLine: (l: string) => sidecarLineWorthShowing(l) && out(prefix(entry.name, true) + l) }
+          : {}),
+      });
+      const app = new ManagedProcess({
+        name: entry.name,
+        command: process.execPath,
+        args: ['--enable-source-maps', join(REPO_ROOT, 'services', entry.name, 'dist', 'main.js')],
+        env: {
+          ...process.env,
+          ...opts.appEnv,
+          APP_ID: entry.name,
+          HOST: '127.0.0.1',
+          APP_PORT: String(ports.app),
+          DAPR_HOST: '127.0.0.1',
+          DAPR_HTTP_PORT: String(ports.daprHttp),
+          DAPR_GRPC_PORT: String(ports.daprGrpc),
+          APP_API_TOKEN: this.appApiToken,
+          DAPR_API_TOKEN: this.daprApiToken,
+        },
+        cwd: REPO_ROOT,
+        logFile: join(this.runDir, 'logs', `${entry.name}.log`),
+        ...(opts.console ? { onLine: (l: string) => out(prefix(entry.name) + formatAppLine(l)) } : {}),
+      });
+      this.services.set(entry.name, {
+        entry,
+        ports,
+        url: `http://127.0.0.1:${ports.app}`,
+        daprUrl: `http://127.0.0.1:${ports.daprHttp}`,
+        app,
+        sidecar,
+      });
+    }
+  }
+
+  static async start(opts: SystemOptions = {}): Promise<LocalSystem> {
+    const system = new LocalSystem(opts);
+    try {
+      system.redis.start();
+      system.savePids();
+      await waitForRedis(system.redisPort);
+      for (const s of system.services.values()) {
+        s.sidecar.start();
+        s.app.start();
+      }
+      system.savePids();
+      await Promise.all([...system.services.keys()].map(n => system.waitHealthy(n)));
+    } catch (err) {
+      await system.stop();
+      throw err;
+    }
+    return system;
+  }
+
+  service(name: string): ServiceHandle {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`service ${name} is not part of this system`);
+    return s;
+  }
+
+  url(name: string): string {
+    return this.service(name).url;
+  }
+
+  /** Both processes up, the sidecar ready (it has the app's subscriptions), the app ready. */
+  async waitHealthy(name: string, timeoutMs = this.timeoutMs): Promise<void> {
+    const s = this.service(name);
+    const check = async (label: string, url: string, ok: number[]) => {
+      await waitFor(
+        async () => {
+          for (const p of [s.app, s.sidecar]) {
+            if (!p.running) {
+              throw new Error(`${p.spec.name} exited with code ${p.exitCode}; see ${p.spec.logFile}`);
+            }
+          }
+          const status = await httpStatus(url);
+          if (ok.includes(status)) return true;
+          throw new Error(`${url} answered ${status}`);
+        },
+        { timeoutMs, what: `${name} ${label}`, intervalMs: 150 },
+      );
+    };
+    await check('app', `${s.url}/healthz`, [200]);
+    await check('sidecar', `${s.daprUrl}/v1.0/healthz`, [204]);
+    await check('readiness', `${s.url}/readyz`, [200]);
+  }
+
+  async stopApp(name: string, opts: { kill?: boolean } = {}): Promise<void> {
+    const s = this.service(name);
+    await (opts.kill ? s.app.kill() : s.app.stop());
+  }
+
+  async startApp(name: string): Promise<void> {
+    this.service(name).app.start();
+    this.savePids();
+    await this.waitHealthy(name);
+  }
+
+  async stopSidecar(name: string, opts: { kill?: boolean } = {}): Promise<void> {
+    const s = this.service(name);
+    await (opts.kill ? s.sidecar.kill() : s.sidecar.stop());
+  }
+
+  async startSidecar(name: string): Promise<void> {
+    this.service(name).sidecar.start();
+    this.savePids();
+    await this.waitHealthy(name);
+  }
+
+  /** Stops Redis (SIGTERM: it writes its append-only file) and starts it again on the same data. */
+  async restartRedis(downMs = 0): Promise<void> {
+    await this.redis.stop();
+    if (downMs > 0) await new Promise(r => setTimeout(r, downMs));
+    this.redis.start();
+    this.savePids();
+    await waitForRedis(this.redisPort);
+  }
+
+  /** Every pid this system started (for the no-orphan test). */
+  pids(): number[] {
+    const all = [this.redis, ...[...this.services.values()].flatMap(s => [s.app, s.sidecar])];
+    return all.map(p => p.pid).filter((p): p is number => p !== undefined);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].flatMap(s => [s.app.stop(), s.sidecar.stop()]));
+    await this.redis.stop();
+    rmSync(this.pidFile, { force: true });
+  }
+
+  private savePids(): void {
+    writeFileSync(this.pidFile, JSON.stringify(this.pids()));
+  }
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { memoryDapr, silentLogger } from '@lab/kit';
+import { allEvents } from '@lab/contracts';
+import { BASE, portsFor, readCatalog, REPO_ROOT } from '../src/catalog';
+import { renderRunFile } from '../src/run-file';
+
+const catalog = readCatalog();
+
+describe('services/catalog.json', () => {
+  it('gives every service a distinct port and a folder with a main.ts', () => {
+    const ports = catalog.map(s => s.port);
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const s of catalog) {
+      expect(() => readFileSync(join(REPO_ROOT, 'services', s.name, 'src', 'main.ts'))).not.toThrow();
+    }
+  });
+
+  it('puts the order API on 3000', () => {
+    expect(catalog.find(s => s.name === 'order')?.port).toBe(3000);
+  });
+
+  it('derives sidecar ports that never collide, for any offset', () => {
+    for (const offset of [0, 10_000]) {
+      const all = catalog.flatMap(s => Object.values(portsFor(s, offset)));
+      all.push(BASE.redis + offset);
+      expect(new Set(all).size).toBe(all.length);
+      expect(Math.max(...all)).toBeLessThan(32768);
+    }
+  });
+
+  it('names only topics that have a contract', () => {
+    const topics = new Set(allEvents.map(e => e.topic));
+    for (const s of catalog) for (const t of [...s.publishes, ...s.subscribes]) expect(topics).toContain(t);
+  });
+
+  it.each(catalog.map(s => [s.name]))("lists exactly the topics %s's handler table subscribes to", async name => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createApp } = require(
+      join(REPO_ROOT, 'services', name, 'src', 'app'),
+    ) as typeof import('../../../services/order/src/app');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadConfig } = require(
+      join(REPO_ROOT, 'services', name, 'src', 'config'),
+    ) as typeof import('../../../services/order/src/config');
+    const app = createApp({ config: loadConfig({}), log: silentLogger(), dapr: memoryDapr() });
+    const res = await request(app.callback()).get('/dapr/subscribe').expect(200);
+    const declared = (res.body as { topic: string }[]).map(s => s.topic).sort();
+    expect(declared).toEqual([...catalog.find(s => s.name === name)!.subscribes].sort());
+  });
+});
+
+describe('dapr.yaml', () => {
+  it('is what `npm run gen` renders from the catalog', () => {
+    expect(readFileSync(join(REPO_ROOT, 'dapr.yaml'), 'utf8')).toBe(renderRunFile(catalog));
+  });
+});

@@ -1,0 +1,12 @@
+// order's configuration, parsed once from the environment.
+import { envReader, readBaseConfig, type BaseConfig, type Env } from '@lab/kit';
+
+export const SERVICE = 'order';
+export type Config = BaseConfig;
+
+export function loadConfig(env: Env): Config {
+  const r = envReader(env);
+  const config = readBaseConfig(r, SERVICE, 3000);
+  r.done();
+  return Object.freeze(config);
+}

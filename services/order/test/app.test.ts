@@ -1,0 +1,170 @@
+import request from 'supertest';
+import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import { memoryDapr, silentLogger } from '@lab/kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+const body = { customerId: 'c-1', items: [{ sku: 'book', quantity: 2, unitPrice: 1500 }] };
+
+function setup(env: Record<string, string> = {}) {
+  const dapr = memoryDapr();
+  const app = createApp({ config: loadConfig(env), log: silentLogger(), dapr });
+  return { dapr, server: app.callback() };
+}
+
+async function place(server: ReturnType<typeof setup>['server']) {
+  const res = await request(server).post('/orders').send(body).expect(202);
+  return res.body.orderId as string;
+}
+
+describe('POST /orders', () => {
+  it('stores a PENDING order, publishes OrderCreated and answers 202 with a Location', async () => {
+    const { dapr, server } = setup();
+    const res = await request(server).post('/orders').send(body).expect(202);
+    expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING' });
+    expect(res.headers.location).toBe(`/orders/${res.body.orderId}`);
+    const [event] = dapr.bus.of(OrderCreated.topic);
+    expect(event).toMatchObject({ type: OrderCreated.type, source: 'order', subject: res.body.orderId });
+    expect(event!.data).toMatchObject({ orderId: res.body.orderId, customerId: 'c-1', totalAmount: 3000 });
+    const stored = await dapr.state.get<{ status: string; history: { eventId: string }[] }>(
+      `order:${res.body.orderId}`,
+    );
+    expect(stored?.value.status).toBe('PENDING');
+    expect(stored?.value.history[0]?.eventId).toBe(event!.id);
+  });
+
+  it('forwards the caller traceparent into the event', async () => {
+    const { dapr, server } = setup();
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await request(server).post('/orders').set('traceparent', tp).send(body).expect(202);
+    expect(dapr.bus.of(OrderCreated.topic)[0]?.traceparent).toBe(tp);
+  });
+
+  it.each([
+    ['no customer', { items: body.items }, 'customerId'],
+    ['no items', { customerId: 'c', items: [] }, 'items'],
+    ['zero quantity', { customerId: 'c', items: [{ sku: 'a', quantity: 0, unitPrice: 1 }] }, 'items.0.quantity'],
+    ['negative price', { customerId: 'c', items: [{ sku: 'a', quantity: 1, unitPrice: -1 }] }, 'items.0.unitPrice'],
+    ['unknown field', { ...body, coupon: 'FREE' }, '(root)'],
+  ])('rejects %s with 400 naming the field', async (_name, payload, field) => {
+    const { dapr, server } = setup();
+    const res = await request(server).post('/orders').send(payload).expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.fields.map((f: { field: string }) => f.field)).toContain(field);
+    expect(dapr.bus.published).toHaveLength(0);
+  });
+
+  it('answers 415 for a non-JSON body and 400 for malformed JSON', async () => {
+    const { server } = setup();
+    await request(server).post('/orders').set('Content-Type', 'text/plain').send('hi').expect(415);
+    const res = await request(server).post('/orders').set('Content-Type', 'application/json').send('{oops').expect(400);
+    expect(res.body.error.code).toBe('malformed_json');
+  });
+
+  it('answers 413 above 64 KB', async () => {
+    const { server } = setup();
+    const big = { customerId: 'x'.repeat(70 * 1024), items: body.items };
+    const res = await request(server).post('/orders').send(big).expect(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('answers 500 without a stack trace when the bus is down', async () => {
+    const { dapr, server } = setup();
+    dapr.bus.failNext = 1;
+    const res = await request(server).post('/orders').send(body).expect(500);
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
+});
+
+describe('GET /orders/:id', () => {
+  it('returns the order, and 404 for an unknown id', async () => {
+    const { server } = setup();
+    const id = await place(server);
+    const res = await request(server).get(`/orders/${id}`).expect(200);
+    expect(res.body).toMatchObject({ orderId: id, status: 'PENDING', totalAmount: 3000 });
+    const missing = await request(server).get('/orders/nope').expect(404);
+    expect(missing.body.error.code).toBe('not_found');
+  });
+});
+
+describe('PaymentCompleted subscription', () => {
+  const paid = (orderId: string, id?: string) =>
+    buildEvent(
+      PaymentCompleted,
+      { orderId, paymentId: 'p-1', customerId: 'c-1', amount: 3000, completedAt: new Date().toISOString() },
+      { source: 'payment', ...(id ? { id } : {}) },
+    );
+
+  it('is declared in GET /dapr/subscribe with a dead-letter topic', async () => {
+    const { server } = setup();
+    const res = await request(server).get('/dapr/subscribe').expect(200);
+    expect(res.body).toEqual([
+      {
+        pubsubname: 'pubsub',
+        topic: 'payment-completed',
+        route: '/events/payment-completed',
+        deadLetterTopic: 'dead-letters',
+      },
+    ]);
+  });
+
+  it('moves the order to PAID once, however often the event is delivered', async () => {
+    const { server } = setup();
+    const id = await place(server);
+    const event = paid(id, 'evt-1');
+    for (let i = 0; i < 3; i++) {
+      const res = await request(server)
+        .post('/events/payment-completed')
+        .set('Content-Type', 'application/cloudevents+json')
+        .send(JSON.stringify(event))
+        .expect(200);
+      expect(res.body.status).toBe('SUCCESS');
+    }
+    const order = (await request(server).get(`/orders/${id}`)).body;
+    expect(order.status).toBe('PAID');
+    expect(order.history.map((h: { event: string }) => h.event)).toEqual(['OrderCreated', 'PaymentCompleted']);
+  });
+
+  it('answers DROP for an event that does not match the contract', async () => {
+    const { server } = setup();
+    const res = await request(server)
+      .post('/events/payment-completed')
+      .set('Content-Type', 'application/cloudevents+json')
+      .send(JSON.stringify({ specversion: '1.0', id: 'x', type: PaymentCompleted.type, data: { orderId: 1 } }))
+      .expect(200);
+    expect(res.body.status).toBe('DROP');
+    expect(res.body.reason).toMatch(/orderId/);
+  });
+
+  it('asks for redelivery (500) when the order is not visible yet', async () => {
+    const { server } = setup();
+    const res = await request(server)
+      .post('/events/payment-completed')
+      .set('Content-Type', 'application/cloudevents+json')
+      .send(JSON.stringify(paid('unknown')))
+      .expect(500);
+    expect(res.body.status).toBe('RETRY');
+  });
+
+  it('requires the dapr-api-token on sidecar routes when APP_API_TOKEN is set', async () => {
+    const { server } = setup({ APP_API_TOKEN: 's3cret' });
+    await request(server).get('/dapr/subscribe').expect(401);
+    await request(server).get('/dapr/subscribe').set('dapr-api-token', 's3cret').expect(200);
+  });
+});
+
+describe('health', () => {
+  it('/healthz is always 200; /readyz follows the sidecar', async () => {
+    const { dapr, server } = setup();
+    await request(server).get('/healthz').expect(200);
+    await request(server).get('/readyz').expect(200);
+    dapr.sidecarUp = false;
+    await request(server).get('/readyz').expect(503);
+  });
+
+  it('unknown routes are JSON 404s', async () => {
+    const { server } = setup();
+    const res = await request(server).get('/nope').expect(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});

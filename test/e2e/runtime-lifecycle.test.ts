@@ -1,0 +1,57 @@
+// The run command itself: `lab-runtime up` reports a healthy system, and a signal leaves no process behind.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, waitFor } from '@lab/runtime';
+import { anOrder, http, waitForOrderStatus } from './helpers';
+
+const CLI = join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s', signal => {
+  const offset = signal === 'SIGINT' ? 11_000 : 12_000;
+  const runDir = join(REPO_ROOT, '.run', `e2e-${offset}`);
+
+  it('starts every service healthy, serves an order, then stops every process it started', async () => {
+    const child = spawn(process.execPath, [CLI, 'up'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LAB_PORT_OFFSET: String(offset), LAB_RUN_DIR: runDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', d => (out += d.toString()));
+    child.stderr.on('data', d => (out += d.toString()));
+    const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+    try {
+      await waitFor(async () => (/services healthy/.test(out) ? true : undefined), {
+        timeoutMs: 90_000,
+        what: `the "healthy" line; output so far:\n${out.slice(-2000)}`,
+      });
+      expect(out).toMatch(new RegExp(`order\\s+http://127.0.0.1:${3000 + offset}`));
+
+      const order = `http://127.0.0.1:${3000 + offset}`;
+      const res = await http('POST', `${order}/orders`, anOrder());
+      expect(res.status).toBe(202);
+      await waitForOrderStatus(order, res.body.orderId, 'PAID');
+
+      const pids = JSON.parse(readFileSync(join(runDir, 'pids.json'), 'utf8')) as number[];
+      expect(pids.length).toBeGreaterThanOrEqual(3); // redis + an app and a sidecar per service
+      expect(pids.every(alive)).toBe(true);
+
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      const leftovers = pids.filter(alive);
+      expect(leftovers).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one provisioning entry point: Node, Redis, daprd, npm packages and the build.
+# Idempotent and fast when everything is present. Prints `export` lines for the caller to eval.
+source "$(dirname "$0")/lib.sh"
+t0=$(date +%s)
+node_bin="$("$PROVISION_DIR/node.sh")"
+export PATH="$node_bin:$PATH"
+"$PROVISION_DIR/redis.sh"
+daprd="$("$PROVISION_DIR/daprd.sh")"
+
+cd "$REPO_ROOT"
+stamp="node_modules/.lab-install-stamp"
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  touch "$stamp"
+fi
+say "building TypeScript"
+npx tsc --build >&2
+say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd" --version), $(redis-server --version | awk '{print $3}'))"
+echo "export PATH=\"$node_bin:\$PATH\""
+echo "export DAPRD_BIN=\"$daprd\""
