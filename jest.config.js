@@ -19,7 +19,7 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
-      testTimeout: 180000,
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
   ],
 };

@@ -57,3 +57,37 @@ export async function waitForOrderStatus(baseUrl: string, orderId: string, statu
     throw new Error(`${(err as Error).message}\nlast order state: ${JSON.stringify(last)}`, { cause: err });
   }
 }
+
+/** Polls `probe` (an HTTP GET) until `accept` holds; fails with the last answer seen. */
+export async function eventually<T = any>(
+  url: string,
+  accept: (body: T, status: number) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  let last: unknown;
+  try {
+    return await waitFor(
+      async () => {
+        const res = await http<T>('GET', url);
+        last = { status: res.status, body: res.body };
+        return accept(res.body, res.status) ? res.body : undefined;
+      },
+      { timeoutMs, what, intervalMs: 25 },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nlast answer from ${url}: ${JSON.stringify(last)}`, { cause: err });
+  }
+}
+
+/** Publishes a CloudEvent through one service's sidecar, as a publisher would (used to stage out-of-order facts). */
+export async function publishVia(system: LocalSystem, service: string, topic: string, event: object): Promise<void> {
+  const s = system.service(service);
+  const res = await fetch(`${s.daprUrl}/v1.0/publish/pubsub/${topic}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': system.daprApiToken },
+    body: JSON.stringify(event),
+  });
+  if (res.status !== 204)
+    throw new Error(`publish to ${topic} via ${service} answered ${res.status}: ${await res.text()}`);
+}

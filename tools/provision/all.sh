@@ -17,6 +17,6 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
 fi
 say "building TypeScript"
 npx tsc --build >&2
-say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd" --version), $(redis-server --version | awk '{print $3}'))"
+say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd" --version), redis $(redis-server --version | sed -E "s/.*v=([^ ]+).*/\1/"))"
 echo "export PATH=\"$node_bin:\$PATH\""
 echo "export DAPRD_BIN=\"$daprd\""

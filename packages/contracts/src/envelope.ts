@@ -12,6 +12,8 @@ export interface CloudEvent<T = unknown> {
   subject: string;
   data: T;
   traceparent?: string;
+  /** The same W3C value as traceparent: daprd keeps the envelope's trace context only when `traceid` is present. */
+  traceid?: string;
   tracestate?: string;
   /** Set by daprd on delivery. */
   topic?: string;
@@ -45,7 +47,10 @@ export function buildEvent<C extends EventContract>(
     subject: contract.key(parsed),
     data: parsed,
   };
-  if (opts.traceparent) event.traceparent = opts.traceparent;
+  if (opts.traceparent) {
+    event.traceparent = opts.traceparent;
+    event.traceid = opts.traceparent;
+  }
   if (opts.tracestate) event.tracestate = opts.tracestate;
   return event;
 }

@@ -17,6 +17,8 @@ export interface PutOptions {
 
 export interface StateStore {
   get<T>(key: string): Promise<StateEntry<T> | undefined>;
+  /** Values of many keys in one call (missing keys are absent from the map). */
+  getMany<T>(keys: string[]): Promise<Map<string, T>>;
   /** Throws StateConflictError when `etag` or `onlyIfAbsent` does not hold. */
   put<T>(key: string, value: T, opts?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
@@ -24,6 +26,27 @@ export interface StateStore {
 
 export interface EventBus {
   publish<C extends EventContract>(contract: C, event: CloudEvent): Promise<void>;
+}
+
+export interface InvokeOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface InvokeResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface Invoker {
+  /**
+   * Synchronous service invocation through the sidecar (`/v1.0/invoke/<appId>/method/<path>`), so the
+   * resiliency policy for that app (timeout, retry, circuit breaker) applies. Resolves every HTTP answer;
+   * rejects only when no answer came back.
+   */
+  invoke<T = unknown>(appId: string, path: string, opts?: InvokeOptions): Promise<InvokeResult<T>>;
 }
 
 export interface Sidecar {
@@ -34,6 +57,7 @@ export interface Sidecar {
 export interface DaprPorts {
   state: StateStore;
   bus: EventBus;
+  invoker: Invoker;
   sidecar: Sidecar;
 }
 
@@ -84,6 +108,16 @@ export function connectDapr(s: DaprSettings): DaprPorts {
       if (!item || item.data === undefined || item.data === null || (item.data as unknown) === '') return undefined;
       return { value: item.data, etag: item.etag ?? '' };
     },
+    async getMany<T>(keys: string[]) {
+      const out = new Map<string, T>();
+      if (keys.length === 0) return out;
+      const items = (await client.state.getBulk(s.stateStore, keys)) as Array<{ key: string; data?: T }>;
+      for (const item of items) {
+        if (item.data !== undefined && item.data !== null && (item.data as unknown) !== '')
+          out.set(item.key, item.data);
+      }
+      return out;
+    },
     async put<T>(key: string, value: T, opts: PutOptions = {}) {
       const item: Record<string, unknown> = { key, value };
       if (opts.etag) {
@@ -125,5 +159,28 @@ export function connectDapr(s: DaprSettings): DaprPorts {
     },
   };
 
-  return { state, bus, sidecar };
+  const invoker: Invoker = {
+    async invoke<T>(appId: string, path: string, opts: InvokeOptions = {}) {
+      const res = await fetch(`${base}/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
+        method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+        headers: {
+          ...headers,
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...opts.headers,
+        },
+        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: body as T };
+    },
+  };
+
+  return { state, bus, invoker, sidecar };
 }

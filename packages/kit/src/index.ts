@@ -8,7 +8,18 @@ export { validate } from './validate';
 export { createHttpShell, requestBody, BODY_LIMIT } from './http';
 export type { HttpShell, HttpShellOptions } from './http';
 export { connectDapr } from './dapr';
-export type { DaprPorts, DaprSettings, EventBus, PutOptions, Sidecar, StateEntry, StateStore } from './dapr';
+export type {
+  DaprPorts,
+  DaprSettings,
+  EventBus,
+  InvokeOptions,
+  InvokeResult,
+  Invoker,
+  PutOptions,
+  Sidecar,
+  StateEntry,
+  StateStore,
+} from './dapr';
 export {
   on,
   mountSubscriptions,
@@ -18,6 +29,11 @@ export {
   DEAD_LETTER_TOPIC,
 } from './subscriptions';
 export type { EventContext, Subscription, DaprSubscriptionItem } from './subscriptions';
-export { memoryDapr, MemoryBus, MemoryState } from './memory';
-export type { Published } from './memory';
+export { memoryDapr, MemoryBus, MemoryState, MemoryInvoker } from './memory';
+export type { Published, Route } from './memory';
 export { runService } from './run';
+export { updateState, capped, shardOf } from './update';
+export type { Mutation, UpdateResult } from './update';
+export { newTraceparent, traceIdOf, traceparentFrom } from './trace';
+export { loadServiceConfig, startService } from './service';
+export type { ServiceDeps } from './service';

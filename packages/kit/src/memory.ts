@@ -1,6 +1,15 @@
 // In-process doubles of the Dapr ports, with the same semantics (etags, first write wins), for unit tests.
 import type { CloudEvent, EventContract } from '@lab/contracts';
-import type { DaprPorts, EventBus, PutOptions, StateEntry, StateStore } from './dapr';
+import type {
+  DaprPorts,
+  EventBus,
+  InvokeOptions,
+  InvokeResult,
+  Invoker,
+  PutOptions,
+  StateEntry,
+  StateStore,
+} from './dapr';
 import { StateConflictError } from './errors';
 
 export interface Published {
@@ -15,6 +24,15 @@ export class MemoryState implements StateStore {
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const e = this.data.get(key);
     return e ? { value: structuredClone(e.value) as T, etag: e.etag } : undefined;
+  }
+
+  async getMany<T>(keys: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    for (const k of keys) {
+      const e = this.data.get(k);
+      if (e) out.set(k, structuredClone(e.value) as T);
+    }
+    return out;
   }
 
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<void> {
@@ -51,10 +69,31 @@ export class MemoryBus implements EventBus {
   }
 }
 
-export function memoryDapr(): DaprPorts & { state: MemoryState; bus: MemoryBus; sidecarUp: boolean } {
+export type Route = (path: string, opts: InvokeOptions) => Promise<InvokeResult>;
+
+/** Service invocation double: routes by app id to a function the test provides. */
+export class MemoryInvoker implements Invoker {
+  readonly routes = new Map<string, Route>();
+  readonly calls: { appId: string; path: string; opts: InvokeOptions }[] = [];
+
+  async invoke<T>(appId: string, path: string, opts: InvokeOptions = {}): Promise<InvokeResult<T>> {
+    this.calls.push({ appId, path, opts });
+    const route = this.routes.get(appId);
+    if (!route) return { status: 500, body: { errorCode: 'ERR_DIRECT_INVOKE', message: `no app ${appId}` } as T };
+    return (await route(path, opts)) as InvokeResult<T>;
+  }
+}
+
+export function memoryDapr(): DaprPorts & {
+  state: MemoryState;
+  bus: MemoryBus;
+  invoker: MemoryInvoker;
+  sidecarUp: boolean;
+} {
   const ports = {
     state: new MemoryState(),
     bus: new MemoryBus(),
+    invoker: new MemoryInvoker(),
     sidecarUp: true,
     sidecar: {
       healthy: async () => ports.sidecarUp,

@@ -23,6 +23,8 @@ export interface SystemOptions {
   startTimeoutMs?: number;
   /** Wipe Redis data from an earlier run (default true): each start is a clean system. */
   fresh?: boolean;
+  /** Services prepared but not started (start them later with startService: a late subscriber). */
+  deferred?: string[];
 }
 
 export interface ServiceHandle {
@@ -72,12 +74,14 @@ export class LocalSystem {
   private redis: ManagedProcess;
   private readonly pidFile: string;
   private readonly timeoutMs: number;
+  private readonly deferred: Set<string>;
 
   private constructor(opts: SystemOptions) {
     const offset = opts.portOffset ?? Number(process.env.LAB_PORT_OFFSET ?? 0);
     this.runDir = opts.runDir ?? process.env.LAB_RUN_DIR ?? join(REPO_ROOT, '.run');
     this.pidFile = join(this.runDir, 'pids.json');
     this.timeoutMs = opts.startTimeoutMs ?? 60_000;
+    this.deferred = new Set(opts.deferred ?? []);
     this.redisPort = Number(process.env.LAB_REDIS_PORT ?? BASE.redis + offset);
 
     reapStale(this.pidFile);
@@ -196,12 +200,13 @@ export class LocalSystem {
       system.redis.start();
       system.savePids();
       await waitForRedis(system.redisPort);
-      for (const s of system.services.values()) {
-        s.sidecar.start();
-        s.app.start();
+      const now = [...system.services.keys()].filter(n => !system.deferred.has(n));
+      for (const name of now) {
+        system.service(name).sidecar.start();
+        system.service(name).app.start();
       }
       system.savePids();
-      await Promise.all([...system.services.keys()].map(n => system.waitHealthy(n)));
+      await Promise.all(now.map(n => system.waitHealthy(n)));
     } catch (err) {
       await system.stop();
       throw err;
@@ -240,6 +245,20 @@ export class LocalSystem {
     await check('app', `${s.url}/healthz`, [200]);
     await check('sidecar', `${s.daprUrl}/v1.0/healthz`, [204]);
     await check('readiness', `${s.url}/readyz`, [200]);
+  }
+
+  /** Starts a service's sidecar and app (e.g. one deferred at start) and waits until it is healthy. */
+  async startService(name: string): Promise<void> {
+    const s = this.service(name);
+    s.sidecar.start();
+    s.app.start();
+    this.savePids();
+    await this.waitHealthy(name);
+  }
+
+  async stopService(name: string, opts: { kill?: boolean } = {}): Promise<void> {
+    const s = this.service(name);
+    await Promise.all(opts.kill ? [s.app.kill(), s.sidecar.kill()] : [s.app.stop(), s.sidecar.stop()]);
   }
 
   async stopApp(name: string, opts: { kill?: boolean } = {}): Promise<void> {

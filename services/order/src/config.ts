@@ -1,12 +1,12 @@
 // order's configuration, parsed once from the environment.
-import { envReader, readBaseConfig, type BaseConfig, type Env } from '@lab/kit';
+import { loadServiceConfig, type Env } from '@lab/kit';
 
 export const SERVICE = 'order';
-export type Config = BaseConfig;
 
-export function loadConfig(env: Env): Config {
-  const r = envReader(env);
-  const config = readBaseConfig(r, SERVICE, 3000);
-  r.done();
-  return Object.freeze(config);
-}
+export const loadConfig = (env: Env) =>
+  loadServiceConfig(env, SERVICE, 3000, r => ({
+    /** App id of the audit log, asked for an order's timeline. */
+    auditAppId: r.string('AUDIT_APP_ID', 'audit'),
+  }));
+
+export type Config = ReturnType<typeof loadConfig>;

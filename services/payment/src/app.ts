@@ -1,4 +1,4 @@
-// createApp(deps): payment reacts to OrderCreated by charging once and announcing the result.
+// createApp(deps): on OrderCreated, ask the gateway now (request: sync) and announce the result (result: event).
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import {
@@ -14,13 +14,13 @@ import {
   mountSubscriptions,
   notFound,
   on,
-  StateConflictError,
+  updateState,
   type DaprPorts,
   type EventContext,
   type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
-import { decide, type Payment } from './domain/payment';
+import { decisionFrom, type Decision, type Payment } from './domain/payment';
 
 export interface Deps {
   config: Config;
@@ -38,70 +38,58 @@ export function createApp(deps: Deps): Koa {
   const newId = deps.newId ?? randomUUID;
   const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
 
-  function announce(order: EventData<typeof OrderCreated>, ctx: EventContext): Payment {
-    const at = now();
+  async function authorize(order: EventData<typeof OrderCreated>, ctx: EventContext): Promise<Decision> {
+    try {
+      const res = await dapr.invoker.invoke(config.gatewayAppId, 'authorizations', {
+        body: { orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount },
+        headers: ctx.traceparent ? { traceparent: ctx.traceparent } : {},
+      });
+      return decisionFrom(res.status, res.body);
+    } catch (err) {
+      ctx.log.warn({ err }, 'payment gateway call failed');
+      return decisionFrom(undefined, undefined);
+    }
+  }
+
+  function record(order: EventData<typeof OrderCreated>, d: Decision, ctx: EventContext): Payment {
+    const at = now().toISOString();
     const paymentId = newId();
-    const decision = decide(order.totalAmount);
-    const opts = { source: config.service, time: at, traceparent: ctx.traceparent };
-    const event: CloudEvent = decision.approved
+    const opts = { source: config.service, traceparent: ctx.traceparent };
+    const base = { orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount };
+    const event: CloudEvent = d.approved
       ? buildEvent(
           PaymentCompleted,
-          {
-            orderId: order.orderId,
-            paymentId,
-            customerId: order.customerId,
-            amount: order.totalAmount,
-            completedAt: at.toISOString(),
-          },
-          opts,
+          { ...base, paymentId, completedAt: at },
+          { ...opts, id: `payment-completed-${order.orderId}` },
         )
       : buildEvent(
           PaymentFailed,
-          {
-            orderId: order.orderId,
-            customerId: order.customerId,
-            amount: order.totalAmount,
-            reason: decision.reason,
-            failedAt: at.toISOString(),
-          },
-          opts,
+          { ...base, reason: d.reason, failedAt: at },
+          { ...opts, id: `payment-failed-${order.orderId}` },
         );
     return {
-      orderId: order.orderId,
+      ...base,
       paymentId,
-      amount: order.totalAmount,
-      status: decision.approved ? 'COMPLETED' : 'FAILED',
-      ...(decision.approved ? {} : { reason: decision.reason }),
-      decidedAt: at.toISOString(),
+      status: d.approved ? 'COMPLETED' : 'FAILED',
+      ...(d.approved ? { authorizationId: d.authorizationId } : { reason: d.reason }),
+      decidedAt: at,
       event,
     };
   }
 
-  async function publish(p: Payment): Promise<void> {
-    await dapr.bus.publish(p.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, p.event);
-  }
-
-  /** One payment per order: first write wins; a redelivery re-announces the stored decision (same event id). */
+  /**
+   * One payment per order: the gateway call carries the order id as its idempotency key, the first stored
+   * decision wins, and a redelivery re-announces that decision with the same event id.
+   */
   async function onOrderCreated(e: CloudEvent<EventData<typeof OrderCreated>>, ctx: EventContext): Promise<void> {
     const key = paymentKey(e.data.orderId);
-    const existing = await dapr.state.get<Payment>(key);
-    if (existing) {
-      ctx.log.info({ orderId: e.data.orderId }, 'payment already decided; re-announcing');
-      await publish(existing.value);
-      return;
+    let payment = (await dapr.state.get<Payment>(key))?.value;
+    if (!payment) {
+      const candidate = record(e.data, await authorize(e.data, ctx), ctx);
+      payment = (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
+      ctx.log.info({ orderId: payment.orderId, status: payment.status, reason: payment.reason }, 'payment decided');
     }
-    const payment = announce(e.data, ctx);
-    try {
-      await dapr.state.put(key, payment, { onlyIfAbsent: true });
-    } catch (err) {
-      if (!(err instanceof StateConflictError)) throw err;
-      const winner = await dapr.state.get<Payment>(key);
-      if (!winner) throw err;
-      await publish(winner.value);
-      return;
-    }
-    await publish(payment);
-    ctx.log.info({ orderId: payment.orderId, status: payment.status }, 'payment decided');
+    await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, payment.event);
   }
 
   shell.router.get('/payments/:orderId', async ctx => {

@@ -1,12 +1,12 @@
 // payment's configuration, parsed once from the environment.
-import { envReader, readBaseConfig, type BaseConfig, type Env } from '@lab/kit';
+import { loadServiceConfig, type Env } from '@lab/kit';
 
 export const SERVICE = 'payment';
-export type Config = BaseConfig;
 
-export function loadConfig(env: Env): Config {
-  const r = envReader(env);
-  const config = readBaseConfig(r, SERVICE, 3002);
-  r.done();
-  return Object.freeze(config);
-}
+export const loadConfig = (env: Env) =>
+  loadServiceConfig(env, SERVICE, 3002, r => ({
+    /** App id of the payment gateway, called synchronously through Dapr service invocation. */
+    gatewayAppId: r.string('GATEWAY_APP_ID', 'gateway'),
+  }));
+
+export type Config = ReturnType<typeof loadConfig>;

@@ -3,12 +3,20 @@ import { buildEvent, OrderCreated, PaymentCompleted, PaymentFailed } from '@lab/
 import { memoryDapr, silentLogger } from '@lab/kit';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { AMOUNT_LIMIT } from '../src/domain/payment';
 
-function setup() {
+/** A gateway double: approves below the limit, declines above it, counts calls. */
+function setup(gateway: (body: { amount: number }) => { status: number; body: unknown } = approveBelow(1_000_000)) {
   const dapr = memoryDapr();
+  dapr.invoker.routes.set('gateway', async (_path, opts) => gateway(opts.body as { amount: number }));
   const server = createApp({ config: loadConfig({}), log: silentLogger(), dapr }).callback();
   return { dapr, server };
+}
+
+function approveBelow(limit: number) {
+  return (b: { amount: number }) =>
+    b.amount > limit
+      ? { status: 200, body: { authorizationId: 'a-1', approved: false, reason: 'amount exceeds the limit' } }
+      : { status: 200, body: { authorizationId: 'a-1', approved: true } };
 }
 
 const created = (orderId: string, totalAmount: number) =>
@@ -31,48 +39,66 @@ const deliver = (server: ReturnType<typeof setup>['server'], event: object) =>
     .send(JSON.stringify(event));
 
 describe('OrderCreated subscription', () => {
-  it('charges and publishes PaymentCompleted', async () => {
+  it('asks the gateway synchronously and publishes PaymentCompleted', async () => {
     const { dapr, server } = setup();
     const res = await deliver(server, created('o-1', 5000)).expect(200);
     expect(res.body.status).toBe('SUCCESS');
+    expect(dapr.invoker.calls).toEqual([
+      expect.objectContaining({
+        appId: 'gateway',
+        path: 'authorizations',
+        opts: expect.objectContaining({ body: { orderId: 'o-1', customerId: 'c-1', amount: 5000 } }),
+      }),
+    ]);
     const [event] = dapr.bus.of(PaymentCompleted.topic);
     expect(event?.data).toMatchObject({ orderId: 'o-1', amount: 5000, customerId: 'c-1' });
-    expect((await request(server).get('/payments/o-1').expect(200)).body.status).toBe('COMPLETED');
-  });
-
-  it(`declines above ${AMOUNT_LIMIT} with PaymentFailed and a reason`, async () => {
-    const { dapr, server } = setup();
-    await deliver(server, created('o-2', AMOUNT_LIMIT + 1)).expect(200);
-    expect(dapr.bus.of(PaymentCompleted.topic)).toHaveLength(0);
-    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data).toMatchObject({
-      orderId: 'o-2',
-      reason: expect.stringMatching(/limit/),
+    expect(event?.id).toBe('payment-completed-o-1');
+    expect((await request(server).get('/payments/o-1').expect(200)).body).toMatchObject({
+      status: 'COMPLETED',
+      authorizationId: 'a-1',
     });
   });
 
-  it('charges once per order: a redelivery re-announces the same event id', async () => {
+  it('publishes PaymentFailed with the decline reason', async () => {
     const { dapr, server } = setup();
-    const event = created('o-3', 100);
+    await deliver(server, created('o-2', 2_000_000)).expect(200);
+    expect(dapr.bus.of(PaymentCompleted.topic)).toHaveLength(0);
+    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data).toMatchObject({
+      orderId: 'o-2',
+      reason: 'declined: amount exceeds the limit',
+    });
+  });
+
+  it('fails the payment (a result, not a silence) when the gateway cannot answer', async () => {
+    const { dapr, server } = setup(() => ({ status: 503, body: {} }));
+    await deliver(server, created('o-3', 100)).expect(200);
+    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/unavailable \(HTTP 503\)/);
+  });
+
+  it('charges once per order: a redelivery re-announces the same event without calling the gateway', async () => {
+    const { dapr, server } = setup();
+    const event = created('o-4', 100);
     await deliver(server, event).expect(200);
     await deliver(server, event).expect(200);
-    await deliver(server, created('o-3', 100)).expect(200); // a second OrderCreated for the same order
-    const published = dapr.bus.of(PaymentCompleted.topic);
-    expect(new Set(published.map(e => e.id)).size).toBe(1);
-    expect(dapr.state.keys().filter(k => k.startsWith('payment:'))).toEqual(['payment:o-3']);
+    await deliver(server, created('o-4', 100)).expect(200); // another OrderCreated for the same order
+    expect(dapr.invoker.calls).toHaveLength(1);
+    expect(new Set(dapr.bus.of(PaymentCompleted.topic).map(e => e.id))).toEqual(new Set(['payment-completed-o-4']));
+    expect(dapr.state.keys().filter(k => k.startsWith('payment:'))).toEqual(['payment:o-4']);
   });
 
   it('asks for redelivery when the announcement cannot be published, and keeps one decision', async () => {
     const { dapr, server } = setup();
     dapr.bus.failNext = 1;
-    const event = created('o-4', 100);
+    const event = created('o-5', 100);
     expect((await deliver(server, event)).status).toBe(500);
     await deliver(server, event).expect(200);
     expect(dapr.bus.of(PaymentCompleted.topic)).toHaveLength(1);
+    expect(dapr.invoker.calls).toHaveLength(1);
   });
 
   it('drops an event of another type', async () => {
     const { server } = setup();
-    const res = await deliver(server, { ...created('o-5', 1), type: 'something.else' }).expect(200);
+    const res = await deliver(server, { ...created('o-6', 1), type: 'something.else' }).expect(200);
     expect(res.body.status).toBe('DROP');
   });
 

@@ -1,6 +1,6 @@
 // The order aggregate: how an order is placed and which facts move it to which status.
 import { z } from 'zod';
-import { OrderItem } from '@lab/contracts';
+import { OrderItem, type CloudEvent } from '@lab/contracts';
 
 export const PlaceOrderRequest = z.strictObject({
   customerId: z.string().min(1).max(128),
@@ -11,61 +11,74 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'CANCELLED';
 
 export interface HistoryEntry {
-  /** The fact that moved the order (CloudEvent type name, e.g. PaymentCompleted). */
+  /** The fact (contract name, e.g. PaymentCompleted). */
   event: string;
   eventId: string;
+  /** Status after the fact; a late fact is recorded without moving the order. */
   status: OrderStatus;
   at: string;
+  reason?: string;
 }
 
 export interface Order {
   orderId: string;
   customerId: string;
-  items: OrderItem[];
+  items: PlaceOrderRequest['items'];
   totalAmount: number;
   status: OrderStatus;
   createdAt: string;
   updatedAt: string;
+  traceparent: string;
   history: HistoryEntry[];
+  /** OrderCancelled as published, kept so a redelivered PaymentFailed re-announces the same event. */
+  cancelledEvent?: CloudEvent;
 }
 
-export function placeOrder(req: PlaceOrderRequest, orderId: string, eventId: string, now: Date): Order {
-  const at = now.toISOString();
+export const totalOf = (items: PlaceOrderRequest['items']) => items.reduce((s, i) => s + i.quantity * i.unitPrice, 0);
+
+export function placeOrder(
+  req: PlaceOrderRequest,
+  orderId: string,
+  eventId: string,
+  at: string,
+  traceparent: string,
+): Order {
   return {
     orderId,
     customerId: req.customerId,
     items: req.items,
-    totalAmount: req.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
+    totalAmount: totalOf(req.items),
     status: 'PENDING',
     createdAt: at,
     updatedAt: at,
+    traceparent,
     history: [{ event: 'OrderCreated', eventId, status: 'PENDING', at }],
   };
 }
 
-/** Which statuses a fact may move an order from, and to. */
+/** The facts order follows, and the statuses each may move an order from. */
 const transitions: Record<string, { from: OrderStatus[]; to: OrderStatus }> = {
   PaymentCompleted: { from: ['PENDING'], to: 'PAID' },
+  PaymentFailed: { from: ['PENDING'], to: 'CANCELLED' },
+  // Delivery starts only after payment, but the two facts travel on different topics and may arrive in either order.
+  DeliveryStarted: { from: ['PENDING', 'PAID'], to: 'SHIPPED' },
 };
 
-export type ApplyResult = { kind: 'applied'; order: Order } | { kind: 'duplicate' } | { kind: 'ignored'; why: string };
+export const followedFacts = Object.keys(transitions);
 
-/** Applies a fact once: a redelivered event (same id) changes nothing. */
-export function applyFact(order: Order, event: string, eventId: string, now: Date): ApplyResult {
+export type ApplyResult = { kind: 'applied'; order: Order; moved: boolean } | { kind: 'duplicate' };
+
+/** Applies a fact once (a redelivered event id changes nothing); a fact too late to move the order is still recorded. */
+export function applyFact(order: Order, event: string, eventId: string, at: string, reason?: string): ApplyResult {
   if (order.history.some(h => h.eventId === eventId)) return { kind: 'duplicate' };
   const rule = transitions[event];
-  if (!rule) return { kind: 'ignored', why: `order does not follow ${event}` };
-  if (!rule.from.includes(order.status)) {
-    return { kind: 'ignored', why: `${event} cannot move an order from ${order.status}` };
-  }
-  const at = now.toISOString();
+  if (!rule) throw new Error(`order does not follow ${event}`);
+  const moved = rule.from.includes(order.status);
+  const status = moved ? rule.to : order.status;
+  const entry: HistoryEntry = { event, eventId, status, at, ...(reason ? { reason } : {}) };
   return {
     kind: 'applied',
-    order: {
-      ...order,
-      status: rule.to,
-      updatedAt: at,
-      history: [...order.history, { event, eventId, status: rule.to, at }],
-    },
+    moved,
+    order: { ...order, status, updatedAt: moved ? at : order.updatedAt, history: [...order.history, entry] },
   };
 }

@@ -1,0 +1,48 @@
+// The shared skeleton of every service's main.ts and config.ts.
+import type Koa from 'koa';
+import { envReader, readBaseConfig, type BaseConfig, type Env } from './config';
+import { connectDapr, type DaprPorts } from './dapr';
+import { createLogger, type Logger } from './logger';
+import { runService } from './run';
+
+type Reader = ReturnType<typeof envReader>;
+
+/** Parses the base settings plus a service's own (`extra`), once, listing every problem. */
+export function loadServiceConfig<X extends object = object>(
+  env: Env,
+  service: string,
+  defaultPort: number,
+  extra?: (r: Reader) => X,
+): BaseConfig & X {
+  const r = envReader(env);
+  const base = readBaseConfig(r, service, defaultPort);
+  const more = extra ? extra(r) : ({} as X);
+  r.done();
+  return Object.freeze({ ...base, ...more });
+}
+
+export interface ServiceDeps<C extends BaseConfig> {
+  config: C;
+  log: Logger;
+  dapr: DaprPorts;
+}
+
+/** main.ts in one call: config -> logger -> Dapr ports -> createApp -> listen; exits on a bad config. */
+export function startService<C extends BaseConfig>(
+  loadConfig: (env: Env) => C,
+  createApp: (deps: ServiceDeps<C>) => Koa,
+): void {
+  let config: C;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.service, config.logLevel);
+  const app = createApp({ config, log, dapr: connectDapr(config) });
+  runService({ app, host: config.host, port: config.port, log }).catch(err => {
+    log.fatal({ err }, 'cannot start');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,55 @@
+// Read-modify-write of one state key under optimistic concurrency: the primitive every consumer is built on.
+import type { StateStore } from './dapr';
+import { StateConflictError } from './errors';
+
+export type Mutation<T> = (current: T | undefined) => T | undefined;
+
+export interface UpdateResult<T> {
+  /** The value now stored (unchanged when the mutation returned undefined). */
+  value: T | undefined;
+  changed: boolean;
+}
+
+/**
+ * Applies `mutate` to the stored value and writes the result only if nobody wrote in between
+ * (etag, or first-write for a new key); retries with jitter on a conflict. Returning undefined
+ * from `mutate` means "nothing to do" (e.g. the event was already applied).
+ */
+export async function updateState<T>(
+  state: StateStore,
+  key: string,
+  mutate: Mutation<T>,
+  maxAttempts = 25,
+): Promise<UpdateResult<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const entry = await state.get<T>(key);
+    const next = mutate(entry?.value);
+    if (next === undefined) return { value: entry?.value, changed: false };
+    try {
+      await state.put(key, next, entry ? { etag: entry.etag } : { onlyIfAbsent: true });
+      return { value: next, changed: true };
+    } catch (err) {
+      if (!(err instanceof StateConflictError) || attempt >= maxAttempts) throw err;
+      await new Promise(r => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
+    }
+  }
+}
+
+/** Keeps the newest `max` items: how every processed-id list and index stays bounded. */
+export function capped<T>(items: T[], max: number): T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
+}
+
+/**
+ * A stable shard number for an id (FNV-1a). Hot aggregates (counters, indexes by type) are split into
+ * shards so concurrent consumers rarely write the same key, and a redelivered event always lands in the
+ * shard that remembers it.
+ */
+export function shardOf(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}

@@ -1,0 +1,71 @@
+// createApp(deps): audit subscribes to every topic and keeps an append-only log, queryable by subject or type.
+import type Koa from 'koa';
+import { allEvents } from '@lab/contracts';
+import {
+  createHttpShell,
+  HttpError,
+  mountSubscriptions,
+  on,
+  shardOf,
+  updateState,
+  type DaprPorts,
+  type Logger,
+} from '@lab/kit';
+import type { Config } from './config';
+import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  dapr: DaprPorts;
+  now?: () => Date;
+}
+
+const bySubject = (s: string) => `audit-subject:${s}`;
+const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
+
+export function createApp(deps: Deps): Koa {
+  const { config, log, dapr } = deps;
+  const now = deps.now ?? (() => new Date());
+  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+
+  shell.router.get('/audit', async ctx => {
+    const { orderId, subject, type } = ctx.query;
+    const s = typeof subject === 'string' ? subject : typeof orderId === 'string' ? orderId : undefined;
+    if (!s && typeof type !== 'string') {
+      throw new HttpError(400, 'validation_failed', 'give orderId, subject or type', [
+        { field: 'orderId|subject|type', message: 'one is required' },
+      ]);
+    }
+    const known = allEvents.find(c => c.name === type || c.type === type);
+    if (!s && !known) throw new HttpError(400, 'validation_failed', `unknown event type ${String(type)}`);
+    let entries: AuditEntry[];
+    if (s) {
+      entries = (await dapr.state.get<AuditEntry[]>(bySubject(s)))?.value ?? [];
+      if (known) entries = entries.filter(e => e.name === known.name);
+    } else {
+      const keys = Array.from({ length: TYPE_SHARDS }, (_, i) => byType(known!.name, i));
+      entries = [...(await dapr.state.getMany<AuditEntry[]>(keys)).values()].flat();
+    }
+    entries.sort((a, b) => a.time.localeCompare(b.time));
+    ctx.body = { count: entries.length, entries };
+  });
+
+  mountSubscriptions(shell.router, {
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    log,
+    subscriptions: allEvents.map(contract =>
+      on(contract, async (e, ctx) => {
+        const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
+        // Two indexes, each appended once per event id: a redelivery after a crash between them completes the pair.
+        await updateState<AuditEntry[]>(dapr.state, bySubject(entry.subject), cur => append(cur, entry, PER_SUBJECT));
+        const { data: _d, ...brief } = entry;
+        const shard = byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS));
+        await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
+      }),
+    ),
+  });
+
+  return shell.finish();
+}

@@ -1,0 +1,31 @@
+// The gateway's rules. Declines are deterministic so tests and demos can trigger them on purpose.
+import { z } from 'zod';
+
+export const AuthorizeRequest = z.strictObject({
+  /** The idempotency key: one authorisation per order, however often it is asked. */
+  orderId: z.string().min(1).max(128),
+  customerId: z.string().min(1).max(128),
+  amount: z.number().int().nonnegative(),
+});
+export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
+
+export interface Authorization {
+  authorizationId: string;
+  orderId: string;
+  amount: number;
+  approved: boolean;
+  reason?: string;
+  at: string;
+}
+
+/** Amounts above this are declined. */
+export const AMOUNT_LIMIT = 1_000_000;
+/** Customers whose id starts with this have a blocked card. */
+export const BLOCKED_PREFIX = 'blocked-';
+
+export function decide(req: AuthorizeRequest): { approved: true } | { approved: false; reason: string } {
+  if (req.amount > AMOUNT_LIMIT)
+    return { approved: false, reason: `amount ${req.amount} exceeds the limit of ${AMOUNT_LIMIT}` };
+  if (req.customerId.startsWith(BLOCKED_PREFIX)) return { approved: false, reason: 'card blocked' };
+  return { approved: true };
+}

@@ -1,0 +1,81 @@
+// createApp(deps): one message per (fact, recipient), kept in the recipient's inbox.
+import type Koa from 'koa';
+import {
+  DeliveryStarted,
+  OrderCreated,
+  PaymentCompleted,
+  PaymentFailed,
+  UserRegistered,
+  type CloudEvent,
+  type EventContract,
+  type EventData,
+} from '@lab/contracts';
+import {
+  capped,
+  createHttpShell,
+  HttpError,
+  mountSubscriptions,
+  on,
+  updateState,
+  type DaprPorts,
+  type EventContext,
+  type Logger,
+  type Subscription,
+} from '@lab/kit';
+import type { Config } from './config';
+import { messages, type Message, type Notification } from './domain/messages';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  dapr: DaprPorts;
+  now?: () => Date;
+}
+
+/** Messages kept per recipient; the inbox also holds the ids that make sending idempotent. */
+export const INBOX_SIZE = 500;
+const inbox = (recipient: string) => `inbox:${recipient}`;
+
+export function createApp(deps: Deps): Koa {
+  const { config, log, dapr } = deps;
+  const now = deps.now ?? (() => new Date());
+  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+
+  async function send(event: CloudEvent, name: string, m: Message, ctx: EventContext): Promise<void> {
+    const { changed } = await updateState<Notification[]>(dapr.state, inbox(m.recipient), cur => {
+      if (cur?.some(n => n.eventId === event.id)) return undefined;
+      const n: Notification = { ...m, eventId: event.id, event: name, sentAt: now().toISOString() };
+      return capped([...(cur ?? []), n], INBOX_SIZE);
+    });
+    if (changed) ctx.log.info({ recipient: m.recipient, event: name }, 'notification sent');
+  }
+
+  const notify = <C extends EventContract>(contract: C, render: (d: EventData<C>) => Message): Subscription =>
+    on(contract, (e, ctx) => send(e, contract.name, render(e.data), ctx));
+
+  shell.router.get('/notifications', async ctx => {
+    const recipient = ctx.query.recipient;
+    if (typeof recipient !== 'string' || recipient === '') {
+      throw new HttpError(400, 'validation_failed', 'query parameter recipient is required', [
+        { field: 'recipient', message: 'required' },
+      ]);
+    }
+    const list = (await dapr.state.get<Notification[]>(inbox(recipient)))?.value ?? [];
+    ctx.body = { recipient, notifications: list };
+  });
+
+  mountSubscriptions(shell.router, {
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    log,
+    subscriptions: [
+      notify(OrderCreated, messages.OrderCreated),
+      notify(PaymentCompleted, messages.PaymentCompleted),
+      notify(PaymentFailed, messages.PaymentFailed),
+      notify(DeliveryStarted, messages.DeliveryStarted),
+      notify(UserRegistered, messages.UserRegistered),
+    ],
+  });
+
+  return shell.finish();
+}

@@ -1,0 +1,67 @@
+// Read side: an order, a customer's orders, and an order's timeline across every service.
+import type Router from '@koa/router';
+import { HttpError, notFound, traceIdOf } from '@lab/kit';
+import type { Deps } from './app';
+import type { Order } from './domain/order';
+import { keys } from './store';
+
+interface AuditEntry {
+  eventId: string;
+  name: string;
+  type: string;
+  source: string;
+  time: string;
+  traceId?: string;
+}
+
+export function mountReads(router: Router, deps: Required<Deps>): void {
+  const { dapr, config } = deps;
+
+  const load = async (id: string) => {
+    const entry = await dapr.state.get<Order>(keys.order(id));
+    if (!entry) throw notFound(`order ${id}`);
+    const { cancelledEvent: _c, ...order } = entry.value;
+    return order;
+  };
+
+  router.get('/orders', async ctx => {
+    const customerId = ctx.query.customerId;
+    if (typeof customerId !== 'string' || customerId === '') {
+      throw new HttpError(400, 'validation_failed', 'query parameter customerId is required', [
+        { field: 'customerId', message: 'required' },
+      ]);
+    }
+    const ids = (await dapr.state.get<string[]>(keys.byCustomer(customerId)))?.value ?? [];
+    const orders = await Promise.all(ids.map(id => load(id).catch(() => undefined)));
+    ctx.body = { customerId, orders: orders.filter(o => o !== undefined).reverse() };
+  });
+
+  router.get('/orders/:id', async ctx => {
+    ctx.body = await load(ctx.params.id ?? '');
+  });
+
+  /** Every fact about the order, from the audit log (a synchronous query: the answer is needed now). */
+  router.get('/orders/:id/timeline', async ctx => {
+    const order = await load(ctx.params.id ?? '');
+    const res = await dapr.invoker.invoke<{ entries: AuditEntry[] }>(
+      config.auditAppId,
+      `audit?subject=${encodeURIComponent(order.orderId)}`,
+      { headers: { traceparent: order.traceparent } },
+    );
+    if (res.status !== 200) {
+      throw new HttpError(503, 'audit_unavailable', `the audit log answered ${res.status}; the timeline needs it`);
+    }
+    const placed = Date.parse(order.createdAt);
+    const events = [...res.body.entries]
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+      .map(e => ({
+        event: e.name,
+        eventId: e.eventId,
+        service: e.source,
+        traceId: e.traceId,
+        at: e.time,
+        sincePlacedMs: Date.parse(e.time) - placed,
+      }));
+    ctx.body = { orderId: order.orderId, status: order.status, traceId: traceIdOf(order.traceparent), events };
+  });
+}

@@ -1,0 +1,60 @@
+// createApp(deps): counts sign-ups, orders, payments and deliveries; GET /stats.
+import type Koa from 'koa';
+import { DeliveryStarted, OrderCreated, PaymentCompleted, UserRegistered, type EventContract } from '@lab/contracts';
+import { createHttpShell, mountSubscriptions, on, shardOf, updateState, type DaprPorts, type Logger } from '@lab/kit';
+import type { Config } from './config';
+import { count, SHARDS, type Counter } from './domain/counter';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  dapr: DaprPorts;
+}
+
+/** What is counted, under which name. */
+export const KINDS: Record<string, EventContract> = {
+  signups: UserRegistered,
+  orders: OrderCreated,
+  payments: PaymentCompleted,
+  deliveries: DeliveryStarted,
+};
+
+const key = (kind: string, shard: number) => `counter:${kind}:${shard}`;
+const shardKeys = (kind: string) => Array.from({ length: SHARDS }, (_, i) => key(kind, i));
+
+export function createApp(deps: Deps): Koa {
+  const { config, log, dapr } = deps;
+  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+
+  shell.router.get('/stats', async ctx => {
+    const totals: Record<string, number> = {};
+    const perMinute: Record<string, Record<string, number>> = {};
+    for (const kind of Object.keys(KINDS)) {
+      totals[kind] = 0;
+      for (const c of (await dapr.state.getMany<Counter>(shardKeys(kind))).values()) {
+        totals[kind] += c.total;
+        for (const [minute, n] of Object.entries(c.perMinute)) {
+          const row = (perMinute[minute] ??= {});
+          row[kind] = (row[kind] ?? 0) + n;
+        }
+      }
+    }
+    const minutes = Object.keys(perMinute)
+      .sort()
+      .map(minute => ({ minute, ...perMinute[minute] }));
+    ctx.body = { totals, perMinute: minutes };
+  });
+
+  mountSubscriptions(shell.router, {
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    log,
+    subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
+      on(contract, async e => {
+        await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur => count(cur, kind, e.id, e.time));
+      }),
+    ),
+  });
+
+  return shell.finish();
+}
