@@ -7,7 +7,7 @@ let order: string;
 let user: string;
 
 beforeAll(async () => {
-  system = await startSystem(10_000);
+  system = await startSystem();
   order = system.url('order');
   user = system.url('user');
 });

@@ -3,9 +3,15 @@ import { LocalSystem, waitFor, type SystemOptions } from '@lab/runtime';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
 
-/** Each suite gets its own port offset and run folder, so suites never share state by accident. */
-export function startSystem(offset: number, opts: Omit<SystemOptions, 'portOffset' | 'runDir'> = {}) {
-  return LocalSystem.start({ ...opts, portOffset: offset, runDir: join(REPO_ROOT, '.run', `e2e-${offset}`) });
+/**
+ * Suites run one after another (--runInBand) on the same shifted ports and run folder, beside a developer's
+ * system on the default ports. Each start wipes the previous suite's data and reaps anything it left running.
+ */
+export const E2E_OFFSET = 10_000;
+export const E2E_RUN_DIR = join(REPO_ROOT, '.run', 'e2e');
+
+export function startSystem(opts: Omit<SystemOptions, 'portOffset' | 'runDir'> = {}) {
+  return LocalSystem.start({ ...opts, portOffset: E2E_OFFSET, runDir: E2E_RUN_DIR });
 }
 
 export interface JsonResponse<T = any> {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, waitFor } from '@lab/runtime';
-import { anOrder, http, waitForOrderStatus } from './helpers';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, waitForOrderStatus } from './helpers';
 
 const CLI = join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js');
 
@@ -17,8 +17,8 @@ function alive(pid: number): boolean {
 }
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s', signal => {
-  const offset = signal === 'SIGINT' ? 11_000 : 12_000;
-  const runDir = join(REPO_ROOT, '.run', `e2e-${offset}`);
+  const offset = E2E_OFFSET;
+  const runDir = E2E_RUN_DIR;
 
   it('starts every service healthy, serves an order, then stops every process it started', async () => {
     const child = spawn(process.execPath, [CLI, 'up'], {
@@ -40,10 +40,10 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s',
       const order = `http://127.0.0.1:${3000 + offset}`;
       const res = await http('POST', `${order}/orders`, anOrder());
       expect(res.status).toBe(202);
-      await waitForOrderStatus(order, res.body.orderId, 'PAID');
+      await waitForOrderStatus(order, res.body.orderId, 'SHIPPED');
 
       const pids = JSON.parse(readFileSync(join(runDir, 'pids.json'), 'utf8')) as number[];
-      expect(pids.length).toBeGreaterThanOrEqual(3); // redis + an app and a sidecar per service
+      expect(pids.length).toBe(1 + 2 * 9); // redis + an app and a sidecar for each of the nine services
       expect(pids.every(alive)).toBe(true);
 
       child.kill(signal);
@@ -51,7 +51,35 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s',
       const leftovers = pids.filter(alive);
       expect(leftovers).toEqual([]);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
     }
+  });
+});
+
+describe('lab-runtime up, killed with SIGKILL', () => {
+  it('leaves no process behind either (the kernel signals each child when the runtime dies)', async () => {
+    const child = spawn(process.execPath, [CLI, 'up'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', d => (out += d.toString()));
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    await waitFor(async () => (/services healthy/.test(out) ? true : undefined), {
+      timeoutMs: 90_000,
+      what: 'the "healthy" line',
+    });
+    const pids = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'pids.json'), 'utf8')) as number[];
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(async () => (pids.filter(alive).length === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      what: `every child of the killed runtime to exit (alive: ${pids.filter(alive).join(', ')})`,
+    });
   });
 });

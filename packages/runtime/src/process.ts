@@ -1,6 +1,6 @@
 // One child process: spawned in its own process group, logged to a file, stopped with a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { existsSync, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface ProcessSpec {
@@ -13,6 +13,12 @@ export interface ProcessSpec {
   /** Called for each output line (the console stream of the CLI). */
   onLine?: (line: string) => void;
 }
+
+/**
+ * On Linux, `setpriv --pdeathsig TERM` makes the kernel signal the child when the runtime itself dies
+ * (even by SIGKILL), so a crashed launcher cannot leave orphans. Elsewhere the pid file reaper covers it.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(p => process.platform === 'linux' && existsSync(p));
 
 export class ManagedProcess {
   private child: ChildProcess | undefined;
@@ -33,7 +39,10 @@ export class ManagedProcess {
   start(): void {
     if (this.running) return;
     this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
-    const child = spawn(this.spec.command, this.spec.args, {
+    const [command, args] = SETPRIV
+      ? [SETPRIV, ['--pdeathsig', 'TERM', '--', this.spec.command, ...this.spec.args]]
+      : [this.spec.command, this.spec.args];
+    const child = spawn(command, args, {
       cwd: this.spec.cwd,
       env: this.spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,10 +38,11 @@ export function emptyShipment(orderId: string, customerId: string, deliveryId: s
 export function applyFact(s: Shipment, fact: Fact, eventId: string, at: string): Shipment | undefined {
   if (s.applied.includes(eventId)) return undefined;
   const next: Shipment = { ...s, applied: [...s.applied, eventId], updatedAt: at };
-  if (s.status === 'DISPATCHED' || s.status === 'CANCELLED') return next;
-  if (fact === 'OrderCancelled') return { ...next, status: 'CANCELLED' };
   if (fact === 'OrderCreated') next.prepared = true;
   if (fact === 'PaymentCompleted') next.paid = true;
+  // After a terminal status, facts are recorded but move nothing.
+  if (s.status === 'DISPATCHED' || s.status === 'CANCELLED') return next;
+  if (fact === 'OrderCancelled') return { ...next, status: 'CANCELLED' };
   next.status = next.prepared && next.paid ? 'DISPATCHED' : next.prepared ? 'PREPARING' : 'AWAITING_ORDER';
   return next;
 }
