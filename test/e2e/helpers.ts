@@ -7,8 +7,8 @@ import { REPO_ROOT } from '@lab/runtime';
  * Suites run one after another (--runInBand) on the same shifted ports and run folder, beside a developer's
  * system on the default ports. Each start wipes the previous suite's data and reaps anything it left running.
  */
-export const E2E_OFFSET = 10_000;
-export const E2E_RUN_DIR = join(REPO_ROOT, '.run', 'e2e');
+export const E2E_OFFSET = Number(process.env.LAB_E2E_OFFSET ?? 10_000);
+export const E2E_RUN_DIR = process.env.LAB_E2E_RUN_DIR ?? join(REPO_ROOT, '.run', `e2e-${E2E_OFFSET}`);
 
 export function startSystem(opts: Omit<SystemOptions, 'portOffset' | 'runDir'> = {}) {
   return LocalSystem.start({ ...opts, portOffset: E2E_OFFSET, runDir: E2E_RUN_DIR });
