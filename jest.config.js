@@ -10,7 +10,17 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
-      moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
+      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+    },
+    {
+      // Kubernetes delivery checked offline with the real tools (helm, tilt) and schemas.
+      displayName: 'k8s',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/k8s/**/*.test.ts'],
+      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
     {
       displayName: 'e2e',
