@@ -1,0 +1,51 @@
+import request from 'supertest';
+import { allEvents, buildEvent, OrderCreated, UserRegistered } from '@lab/contracts';
+import { memoryDapr, silentLogger } from '@lab/kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+const server = () => createApp({ config: loadConfig({}), log: silentLogger(), dapr: memoryDapr() }).callback();
+const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+const created = buildEvent(
+  OrderCreated,
+  {
+    orderId: 'o-1',
+    customerId: 'c',
+    items: [{ sku: 'a', quantity: 1, unitPrice: 1 }],
+    totalAmount: 1,
+    createdAt: new Date().toISOString(),
+  },
+  { source: 'order', traceparent: tp },
+);
+
+const deliver = (s: ReturnType<typeof server>, topic: string, e: object) =>
+  request(s).post(`/events/${topic}`).set('Content-Type', 'application/cloudevents+json').send(JSON.stringify(e));
+
+describe('audit', () => {
+  it('subscribes to every topic', async () => {
+    const res = await request(server()).get('/dapr/subscribe').expect(200);
+    expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(allEvents.map(e => e.topic).sort());
+  });
+
+  it('logs each event once, queryable by order and by type, with its trace id', async () => {
+    const s = server();
+    await deliver(s, OrderCreated.topic, created).expect(200);
+    await deliver(s, OrderCreated.topic, created).expect(200);
+    const byOrder = await request(s).get('/audit?orderId=o-1').expect(200);
+    expect(byOrder.body.entries).toHaveLength(1);
+    expect(byOrder.body.entries[0]).toMatchObject({
+      name: 'OrderCreated',
+      source: 'order',
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+    });
+    const byType = await request(s).get('/audit?type=OrderCreated').expect(200);
+    expect(byType.body.count).toBe(1);
+    expect((await request(s).get(`/audit?type=${UserRegistered.type}`).expect(200)).body.count).toBe(0);
+  });
+
+  it('answers 400 without a query and for an unknown type', async () => {
+    const s = server();
+    expect((await request(s).get('/audit').expect(400)).body.error.code).toBe('validation_failed');
+    await request(s).get('/audit?type=Nope').expect(400);
+  });
+});

@@ -1,0 +1,46 @@
+import request from 'supertest';
+import { UserRegistered } from '@lab/contracts';
+import { memoryDapr, silentLogger } from '@lab/kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+function setup() {
+  const dapr = memoryDapr();
+  return { dapr, s: createApp({ config: loadConfig({}), log: silentLogger(), dapr }).callback() };
+}
+
+describe('POST /users', () => {
+  it('registers, announces UserRegistered once, and refuses the same email in any case with 409', async () => {
+    const { dapr, s } = setup();
+    const res = await request(s).post('/users').send({ email: 'Ada@Example.com', name: 'Ada' }).expect(202);
+    expect(res.headers.location).toBe(`/users/${res.body.userId}`);
+    await request(s).post('/users').send({ email: 'ada@example.COM', name: 'Other' }).expect(409);
+    expect(dapr.bus.of(UserRegistered.topic).map(e => e.data)).toEqual([
+      expect.objectContaining({ userId: res.body.userId, email: 'ada@example.com', name: 'Ada' }),
+    ]);
+    const got = await request(s).get(`/users/${res.body.userId}`).expect(200);
+    expect(got.body).toEqual({
+      userId: res.body.userId,
+      email: 'ada@example.com',
+      name: 'Ada',
+      registeredAt: expect.any(String),
+    });
+  });
+
+  it('finishes a sign-up whose announcement failed, instead of refusing the retry', async () => {
+    const { dapr, s } = setup();
+    dapr.bus.failNext = 1;
+    await request(s).post('/users').send({ email: 'b@example.com', name: 'B' }).expect(500);
+    const retry = await request(s).post('/users').send({ email: 'b@example.com', name: 'B' }).expect(202);
+    expect(dapr.bus.of(UserRegistered.topic)).toHaveLength(1);
+    expect(dapr.bus.of(UserRegistered.topic)[0]?.data.userId).toBe(retry.body.userId);
+    await request(s).post('/users').send({ email: 'b@example.com', name: 'B' }).expect(409);
+  });
+
+  it('400 names each invalid field; unknown users are 404', async () => {
+    const { s } = setup();
+    const res = await request(s).post('/users').send({ email: 'x', name: '' }).expect(400);
+    expect(res.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['email', 'name']);
+    await request(s).get('/users/none').expect(404);
+  });
+});
