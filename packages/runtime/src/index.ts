@@ -6,3 +6,4 @@ export { waitFor, httpStatus } from './wait';
 export type { WaitOptions } from './wait';
 export { redisCommand } from './redis';
 export { renderRunFile } from './run-file';
+export { renderAsyncApi } from './asyncapi';

@@ -5,6 +5,7 @@ import { memoryDapr, silentLogger } from '@lab/kit';
 import { allEvents } from '@lab/contracts';
 import { BASE, portsFor, readCatalog, REPO_ROOT } from '../src/catalog';
 import { renderRunFile } from '../src/run-file';
+import { renderAsyncApi } from '../src/asyncapi';
 
 const catalog = readCatalog();
 
@@ -55,5 +56,16 @@ describe('services/catalog.json', () => {
 describe('dapr.yaml', () => {
   it('is what `npm run gen` renders from the catalog', () => {
     expect(readFileSync(join(REPO_ROOT, 'dapr.yaml'), 'utf8')).toBe(renderRunFile(catalog));
+  });
+});
+
+describe('docs/asyncapi.yaml', () => {
+  it('is what `npm run gen` renders from the contracts and the catalog', () => {
+    expect(readFileSync(join(REPO_ROOT, 'docs', 'asyncapi.yaml'), 'utf8')).toBe(renderAsyncApi(catalog));
+  });
+
+  it('names a publisher for every topic a service subscribes to', () => {
+    const published = new Set(catalog.flatMap(s => s.publishes));
+    for (const s of catalog) for (const t of s.subscribes) expect(published).toContain(t);
   });
 });
