@@ -1,16 +1,18 @@
-// The facts order follows: payment and delivery results move the order; a failed payment cancels it.
+// The facts order follows: its own OrderCreated records the order; payment and delivery results move it; a failed payment cancels it.
 import {
   buildEvent,
   DeliveryStarted,
   OrderCancelled,
+  OrderCreated,
   PaymentCompleted,
   PaymentFailed,
   type CloudEvent,
+  type EventData,
 } from '@lab/contracts';
-import { on, updateState, type EventContext, type Subscription } from '@lab/kit';
+import { capped, on, updateState, type EventContext, type Subscription } from '@lab/kit';
 import type { Deps } from './app';
-import { applyFact, type Order } from './domain/order';
-import { keys } from './store';
+import { applyFact, placeOrder, type Order } from './domain/order';
+import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
 
 export function followSubscriptions(deps: Required<Deps>): Subscription[] {
   const { dapr, config } = deps;
@@ -37,7 +39,19 @@ export function followSubscriptions(deps: Required<Deps>): Subscription[] {
     if (value?.cancelledEvent) await dapr.bus.publish(OrderCancelled, value.cancelledEvent);
   }
 
+  /** order's own OrderCreated: the order becomes readable (first write wins; a redelivery changes nothing). */
+  async function record(e: CloudEvent<EventData<typeof OrderCreated>>, ctx: EventContext) {
+    const d = e.data;
+    const order = placeOrder(d, d.orderId, e.id, d.createdAt, e.traceparent ?? ctx.traceparent ?? '');
+    const { changed } = await updateState<Order>(dapr.state, keys.order(d.orderId), cur => (cur ? undefined : order));
+    await updateState<string[]>(dapr.state, keys.byCustomer(d.customerId), cur =>
+      cur?.includes(d.orderId) ? undefined : capped([...(cur ?? []), d.orderId], MAX_ORDERS_PER_CUSTOMER),
+    );
+    if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
+  }
+
   return [
+    on(OrderCreated, record),
     on(PaymentCompleted, (e, ctx) => follow(e.data.orderId, PaymentCompleted.name, e, ctx)),
     on(PaymentFailed, (e, ctx) => follow(e.data.orderId, PaymentFailed.name, e, ctx, e.data.reason)),
     on(DeliveryStarted, (e, ctx) => follow(e.data.orderId, DeliveryStarted.name, e, ctx)),

@@ -1,92 +1,75 @@
-// POST /orders: validate, store, announce OrderCreated, answer 202 without waiting for anyone.
+// POST /orders, event first: the only write is OrderCreated on the bus, so there is no dual write to get wrong.
+// order stores the order when it receives its own event (see follow.ts), like every other consumer.
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { buildEvent, OrderCreated } from '@lab/contracts';
-import {
-  capped,
-  conflict,
-  HttpError,
-  requestBody,
-  StateConflictError,
-  traceparentFrom,
-  updateState,
-  validate,
-} from '@lab/kit';
+import { conflict, HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
 import type { Deps } from './app';
-import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
-import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
+import { PlaceOrderRequest, totalOf, type Order } from './domain/order';
+import { keys } from './store';
 
-interface IdempotencyRecord {
+/** What an Idempotency-Key remembers: the request it was first used with, and the order (and event) it made. */
+interface Claim {
   requestHash: string;
   orderId: string;
+  createdAt: string;
+  traceparent: string;
 }
 
 const hashOf = (req: PlaceOrderRequest) => createHash('sha256').update(JSON.stringify(req)).digest('hex');
+export const orderCreatedId = (orderId: string) => `order-created-${orderId}`;
 
 export function placeOrderHandler(deps: Required<Deps>) {
   const { config, dapr, log } = deps;
 
-  /** Same key + same body: the same order. Same key + another body: 409. */
-  async function claimKey(key: string, req: PlaceOrderRequest): Promise<string> {
-    if (key.length > 200)
-      throw new HttpError(400, 'validation_failed', 'Idempotency-Key is longer than 200 characters');
-    const requestHash = hashOf(req);
-    const { value } = await updateState<IdempotencyRecord>(dapr.state, keys.idempotency(key), cur =>
-      cur ? undefined : { requestHash, orderId: deps.newId() },
-    );
-    if (!value) throw new Error('idempotency record vanished');
-    if (value.requestHash !== requestHash) throw conflict('Idempotency-Key was already used with a different request');
-    return value.orderId;
+  /** Same key + same body: the same order (and the same event id). Same key + another body: 409. */
+  async function claim(key: string, fresh: Claim): Promise<Claim> {
+    if (key.length > 200) {
+      throw new HttpError(400, 'validation_failed', 'Idempotency-Key is too long', [
+        { field: 'Idempotency-Key', message: 'at most 200 characters' },
+      ]);
+    }
+    const { value } = await updateState<Claim>(dapr.state, keys.idempotency(key), cur => (cur ? undefined : fresh));
+    if (!value) throw new Error('idempotency claim vanished');
+    if (value.requestHash !== fresh.requestHash) {
+      throw conflict('Idempotency-Key was already used with a different request');
+    }
+    return value;
   }
 
   return async (ctx: Context) => {
     const req = validate(PlaceOrderRequest, requestBody(ctx));
+    const fresh: Claim = {
+      requestHash: hashOf(req),
+      orderId: deps.newId(),
+      createdAt: deps.now().toISOString(),
+      traceparent: traceparentFrom(ctx.get('traceparent')),
+    };
     const idemKey = ctx.get('idempotency-key');
-    const orderId = idemKey ? await claimKey(idemKey, req) : deps.newId();
-    const traceparent = traceparentFrom(ctx.get('traceparent'));
+    const c = idemKey ? await claim(idemKey, fresh) : fresh;
+    const replay = c !== fresh && c.orderId !== fresh.orderId;
 
-    let order = (await dapr.state.get<Order>(keys.order(orderId)))?.value;
-    const replay = order !== undefined;
-    if (!order) {
-      const createdAt = deps.now().toISOString();
-      const event = buildEvent(
-        OrderCreated,
-        { orderId, customerId: req.customerId, items: req.items, totalAmount: totalOf(req.items), createdAt },
-        { source: config.service, id: `order-created-${orderId}`, traceparent },
-      );
-      order = placeOrder(req, orderId, event.id, createdAt, traceparent);
-      try {
-        await dapr.state.put(keys.order(orderId), order, { onlyIfAbsent: true });
-      } catch (err) {
-        // A concurrent retry with the same Idempotency-Key stored it first: answer with that order.
-        if (!(err instanceof StateConflictError)) throw err;
-        order = (await dapr.state.get<Order>(keys.order(orderId)))?.value ?? order;
-      }
-      await dapr.bus.publish(OrderCreated, event);
-      await updateState<string[]>(dapr.state, keys.byCustomer(req.customerId), cur =>
-        cur?.includes(orderId) ? undefined : capped([...(cur ?? []), orderId], MAX_ORDERS_PER_CUSTOMER),
-      );
-      log.info({ orderId, eventId: event.id }, 'order placed');
-    } else {
-      // The first attempt may have stopped between storing and publishing: publish again (same event id).
-      const event = buildEvent(
-        OrderCreated,
-        {
-          orderId,
-          customerId: order.customerId,
-          items: order.items,
-          totalAmount: order.totalAmount,
-          createdAt: order.createdAt,
-        },
-        { source: config.service, id: `order-created-${orderId}`, traceparent: order.traceparent },
-      );
-      await dapr.bus.publish(OrderCreated, event);
-    }
+    // A replay publishes the same event again (same id): harmless to consumers, and it completes a first
+    // attempt that stopped before its publish was acknowledged.
+    const event = buildEvent(
+      OrderCreated,
+      {
+        orderId: c.orderId,
+        customerId: req.customerId,
+        items: req.items,
+        totalAmount: totalOf(req.items),
+        createdAt: c.createdAt,
+      },
+      { source: config.service, id: orderCreatedId(c.orderId), traceparent: c.traceparent },
+    );
+    await dapr.bus.publish(OrderCreated, event);
+    if (!replay) log.info({ orderId: c.orderId, eventId: event.id }, 'order placed');
 
+    const stored = replay ? (await dapr.state.get<Order>(keys.order(c.orderId)))?.value : undefined;
     ctx.status = 202;
-    ctx.set('Location', `/orders/${orderId}`);
-    ctx.set('traceparent', order.traceparent);
+    ctx.set('Location', `/orders/${c.orderId}`);
+    ctx.set('traceparent', c.traceparent);
     if (replay) ctx.set('Idempotent-Replayed', 'true');
-    ctx.body = { orderId, status: order.status };
+    ctx.body = { orderId: c.orderId, status: stored?.status ?? 'PENDING' };
   };
 }

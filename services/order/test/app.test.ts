@@ -12,15 +12,29 @@ function setup(env: Record<string, string> = {}) {
   return { dapr, server: app.callback() };
 }
 
-async function place(server: ReturnType<typeof setup>['server']) {
+/** What the sidecar would do: deliver order's own OrderCreated back to it. */
+async function deliverOwn(server: ReturnType<typeof setup>['server'], dapr: ReturnType<typeof setup>['dapr']) {
+  for (const event of dapr.bus.of(OrderCreated.topic)) {
+    await request(server)
+      .post('/events/order-created')
+      .set('Content-Type', 'application/cloudevents+json')
+      .send(JSON.stringify(event))
+      .expect(200);
+  }
+}
+
+async function place({ server, dapr }: ReturnType<typeof setup>) {
   const res = await request(server).post('/orders').send(body).expect(202);
+  await deliverOwn(server, dapr);
   return res.body.orderId as string;
 }
 
 describe('POST /orders', () => {
-  it('stores a PENDING order, publishes OrderCreated and answers 202 with a Location', async () => {
+  it('publishes OrderCreated (its only write) and answers 202 with a Location; the order is stored from that event', async () => {
     const { dapr, server } = setup();
     const res = await request(server).post('/orders').send(body).expect(202);
+    expect(dapr.state.keys().filter(k => k.startsWith('order:'))).toEqual([]);
+    await deliverOwn(server, dapr);
     expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING' });
     expect(res.headers.location).toBe(`/orders/${res.body.orderId}`);
     const [event] = dapr.bus.of(OrderCreated.topic);
@@ -78,11 +92,11 @@ describe('POST /orders', () => {
 
 describe('GET /orders/:id', () => {
   it('returns the order, and 404 for an unknown id', async () => {
-    const { server } = setup();
-    const id = await place(server);
-    const res = await request(server).get(`/orders/${id}`).expect(200);
+    const t = setup();
+    const id = await place(t);
+    const res = await request(t.server).get(`/orders/${id}`).expect(200);
     expect(res.body).toMatchObject({ orderId: id, status: 'PENDING', totalAmount: 3000 });
-    const missing = await request(server).get('/orders/nope').expect(404);
+    const missing = await request(t.server).get('/orders/nope').expect(404);
     expect(missing.body.error.code).toBe('not_found');
   });
 });
@@ -106,14 +120,16 @@ describe('PaymentCompleted subscription', () => {
     });
     expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual([
       'delivery-started',
+      'order-created',
       'payment-completed',
       'payment-failed',
     ]);
   });
 
   it('moves the order to PAID once, however often the event is delivered', async () => {
-    const { server } = setup();
-    const id = await place(server);
+    const t = setup();
+    const server = t.server;
+    const id = await place(t);
     const event = paid(id, 'evt-1');
     for (let i = 0; i < 3; i++) {
       const res = await request(server)

@@ -1,16 +1,20 @@
-// createApp(deps): POST /users signs a person up and announces UserRegistered; the rest happens elsewhere.
+// createApp(deps): POST /users claims the email, then announces UserRegistered; user stores the account when it
+// receives its own event (event first: the bus is the only write that must succeed, so there is no dual write).
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { buildEvent, UserRegistered } from '@lab/contracts';
+import { buildEvent, UserRegistered, type CloudEvent, type EventData } from '@lab/contracts';
 import {
   conflict,
   createHttpShell,
+  mountSubscriptions,
   notFound,
+  on,
   requestBody,
   traceparentFrom,
   updateState,
   validate,
   type DaprPorts,
+  type EventContext,
   type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
@@ -25,13 +29,12 @@ export interface Deps {
 }
 
 const userKey = (id: string) => `user:${id}`;
-
-/** The stored record: `announced` turns true once UserRegistered is on the bus. */
-interface StoredUser extends User {
-  traceparent: string;
-  announced: boolean;
-}
 const emailKey = (email: string) => `email:${normalizeEmail(email)}`;
+
+/** The email claim: the uniqueness check (first write wins) and everything needed to announce the sign-up again. */
+interface Claim extends User {
+  traceparent: string;
+}
 
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
@@ -41,47 +44,51 @@ export function createApp(deps: Deps): Koa {
 
   shell.router.post('/users', async ctx => {
     const req = validate(RegisterRequest, requestBody(ctx));
-    // The email claim is the uniqueness check: first write wins.
-    const candidate = newId();
-    const { value: userId } = await updateState<string>(dapr.state, emailKey(req.email), cur =>
-      cur ? undefined : candidate,
+    const fresh: Claim = {
+      userId: newId(),
+      email: normalizeEmail(req.email),
+      name: req.name,
+      registeredAt: now().toISOString(),
+      traceparent: traceparentFrom(ctx.get('traceparent')),
+    };
+    const { value: claim } = await updateState<Claim>(dapr.state, emailKey(req.email), cur =>
+      cur ? undefined : fresh,
     );
-    if (!userId) throw new Error('email claim vanished');
-    const stored = (await dapr.state.get<StoredUser>(userKey(userId)))?.value;
-    if (stored?.announced) throw conflict(`a user with email ${normalizeEmail(req.email)} already exists`);
-
-    // Claimed now, or by an attempt that stopped before announcing: finish that sign-up (same user, same event id).
-    const traceparent = stored?.traceparent ?? traceparentFrom(ctx.get('traceparent'));
-    const user: User = stored
-      ? { userId, email: stored.email, name: stored.name, registeredAt: stored.registeredAt }
-      : { userId, email: normalizeEmail(req.email), name: req.name, registeredAt: now().toISOString() };
-    if (!stored) {
-      const { changed } = await updateState<StoredUser>(dapr.state, userKey(userId), cur =>
-        cur ? undefined : { ...user, traceparent, announced: false },
-      );
-      if (!changed) throw conflict(`a user with email ${user.email} is being registered`);
+    if (!claim) throw new Error('email claim vanished');
+    if (claim.userId !== fresh.userId && (await dapr.state.get<User>(userKey(claim.userId)))) {
+      throw conflict(`a user with email ${claim.email} already exists`);
     }
+    // Claimed now, or claimed by an attempt whose announcement may not have gone out: announce (same event id).
+    const { traceparent, ...user } = claim;
     const event = buildEvent(UserRegistered, user, {
       source: config.service,
-      id: `user-registered-${userId}`,
+      id: `user-registered-${user.userId}`,
       traceparent,
     });
     await dapr.bus.publish(UserRegistered, event);
-    await updateState<StoredUser>(dapr.state, userKey(userId), cur =>
-      cur && !cur.announced ? { ...cur, announced: true } : undefined,
-    );
-    log.info({ userId }, 'user registered');
+    log.info({ userId: user.userId }, 'user registration announced');
     ctx.status = 202;
-    ctx.set('Location', `/users/${userId}`);
+    ctx.set('Location', `/users/${user.userId}`);
     ctx.set('traceparent', traceparent);
-    ctx.body = { userId, email: user.email };
+    ctx.body = { userId: user.userId, email: user.email };
   });
 
   shell.router.get('/users/:id', async ctx => {
-    const entry = await dapr.state.get<StoredUser>(userKey(ctx.params.id ?? ''));
+    const entry = await dapr.state.get<User>(userKey(ctx.params.id ?? ''));
     if (!entry) throw notFound(`user ${ctx.params.id}`);
-    const { traceparent: _t, announced: _a, ...user } = entry.value;
-    ctx.body = user;
+    ctx.body = entry.value;
+  });
+
+  async function onRegistered(e: CloudEvent<EventData<typeof UserRegistered>>, ectx: EventContext) {
+    const { changed } = await updateState<User>(dapr.state, userKey(e.data.userId), cur => (cur ? undefined : e.data));
+    if (changed) ectx.log.info({ userId: e.data.userId }, 'user stored');
+  }
+
+  mountSubscriptions(shell.router, {
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    log,
+    subscriptions: [on(UserRegistered, onRegistered)],
   });
 
   return shell.finish();
