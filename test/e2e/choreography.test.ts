@@ -101,10 +101,13 @@ describe('a sign-up fans out to points, welcome mail, stats and audit', () => {
     const res = await http('POST', `${user}/users`, { email: 'Ada@Example.com', name: 'Ada' });
     expect(res.status).toBe(202);
     const userId = res.body.userId;
-    expect((await http('GET', `${user}/users/${userId}`)).body).toMatchObject({
-      email: 'ada@example.com',
-      name: 'Ada',
-    });
+    // 202 Accepted: the account is readable once user has consumed its own UserRegistered.
+    const stored = await eventually(
+      `${user}/users/${userId}`,
+      (_b, status) => status === 200,
+      'the user to be readable',
+    );
+    expect(stored).toMatchObject({ email: 'ada@example.com', name: 'Ada' });
     await eventually(`${system.url('points')}/points/${userId}`, b => b.balance === 1000, 'welcome points');
     const inbox = await eventually(
       `${system.url('notification')}/notifications?recipient=ada@example.com`,

@@ -100,6 +100,29 @@ export const UserRegistered = defineEvent({
   key: d => d.userId,
 });
 
+/**
+ * An event a consumer could not use, with the reason. Consumers publish it for events that break their
+ * contract; daprd also forwards here, as they were, events whose delivery failed after every retry.
+ */
+export const DeadLettered = defineEvent({
+  name: 'DeadLettered',
+  topic: 'dead-letters',
+  type: 'lab.deadletter.v1',
+  description:
+    'A consumer set an event aside: it broke the contract or kept failing. Holds the reason and the original.',
+  schema: z.object({
+    reason: z.string().min(1).max(2000),
+    /** The topic the event came from. */
+    topic: z.string().min(1).max(200),
+    /** The consumer that set it aside. */
+    service: z.string().min(1).max(100),
+    /** The original body, as received. */
+    original: z.unknown(),
+    deadLetteredAt: instant,
+  }),
+  key: d => d.topic,
+});
+
 /** Every contract, in a stable order. */
 export const allEvents = [
   OrderCreated,
@@ -108,4 +131,8 @@ export const allEvents = [
   DeliveryStarted,
   OrderCancelled,
   UserRegistered,
+  DeadLettered,
 ] as const;
+
+/** The business facts (everything but the dead-letter channel). */
+export const businessEvents = allEvents.filter(e => e !== DeadLettered);

@@ -1,4 +1,5 @@
 // Reads environment variables into typed values, collecting every problem before failing once.
+import type { FaultSettings } from './faults';
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -63,6 +64,10 @@ export interface BaseConfig {
   readonly appApiToken: string | undefined;
   readonly pubsubName: string;
   readonly stateStore: string;
+  /** Bearer token of the admin API (fault knobs, delivery counters); unset = admin API off. */
+  readonly adminToken: string | undefined;
+  /** Fault knobs at start (FAULT_LATENCY_MS, FAULT_JITTER_MS, FAULT_ERROR_RATE_PCT, FAULT_MAX_RPS); changeable at runtime. */
+  readonly faults: FaultSettings;
 }
 
 export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
@@ -77,5 +82,12 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
     appApiToken: r.optional('APP_API_TOKEN'),
     pubsubName: r.string('PUBSUB_NAME', 'pubsub'),
     stateStore: r.string('STATE_STORE', 'statestore'),
+    adminToken: r.optional('ADMIN_TOKEN'),
+    faults: {
+      latencyMs: r.int('FAULT_LATENCY_MS', 0, 0, 60_000),
+      jitterMs: r.int('FAULT_JITTER_MS', 0, 0, 60_000),
+      errorRate: r.int('FAULT_ERROR_RATE_PCT', 0, 0, 100) / 100,
+      maxRps: r.int('FAULT_MAX_RPS', 0, 0, 100_000),
+    },
   };
 }

@@ -4,12 +4,15 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { errorMiddleware, HttpError } from './errors';
 import type { Logger } from './logger';
+import type { BaseConfig } from './config';
+import { DeliveryCounter, mountAdmin } from './admin';
+import { Faults } from './faults';
 
 export const BODY_LIMIT = '64kb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
 
 export interface HttpShellOptions {
-  service: string;
+  config: Pick<BaseConfig, 'service' | 'adminToken' | 'faults'>;
   log: Logger;
   /** Readiness probe: resolves true when the service can do its job (its sidecar included). */
   ready: () => Promise<boolean>;
@@ -18,6 +21,8 @@ export interface HttpShellOptions {
 export interface HttpShell {
   app: Koa;
   router: Router;
+  faults: Faults;
+  deliveries: DeliveryCounter;
 }
 
 /** Builds the app and its router; the caller adds routes, then `finish()` wires the router and 404s. */
@@ -25,6 +30,9 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
   const app = new Koa();
   app.proxy = false;
   const router = new Router();
+  const service = opts.config.service;
+  const faults = new Faults(opts.config.faults);
+  const deliveries = new DeliveryCounter();
 
   app.on('error', (err: unknown) => {
     opts.log.error({ err }, 'unhandled error');
@@ -49,19 +57,32 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
       encoding: 'utf-8',
     }),
   );
+  // Count every delivery (redeliveries included) before anything can fail it.
+  app.use(async (ctx, next) => {
+    const topic = /^\/events\/([a-z0-9-]+)$/.exec(ctx.path)?.[1];
+    if (topic && ctx.method === 'POST') {
+      const body = requestBody(ctx) as { id?: unknown } | undefined;
+      deliveries.record(topic, typeof body?.id === 'string' ? body.id : undefined);
+    }
+    await next();
+  });
+  app.use(faults.middleware());
+  mountAdmin(router, { adminToken: opts.config.adminToken, faults, deliveries });
 
   router.get('/healthz', ctx => {
-    ctx.body = { status: 'ok', service: opts.service };
+    ctx.body = { status: 'ok', service };
   });
   router.get('/readyz', async ctx => {
     const ok = await opts.ready().catch(() => false);
     ctx.status = ok ? 200 : 503;
-    ctx.body = { status: ok ? 'ready' : 'not ready', service: opts.service };
+    ctx.body = { status: ok ? 'ready' : 'not ready', service };
   });
 
   return {
     app,
     router,
+    faults,
+    deliveries,
     finish() {
       app.use(router.routes());
       app.use(router.allowedMethods({ throw: false }));

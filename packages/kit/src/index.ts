@@ -28,7 +28,7 @@ export {
   PermanentEventError,
   DEAD_LETTER_TOPIC,
 } from './subscriptions';
-export type { EventContext, Subscription, DaprSubscriptionItem } from './subscriptions';
+export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription } from './subscriptions';
 export { memoryDapr, MemoryBus, MemoryState, MemoryInvoker } from './memory';
 export type { Published, Route } from './memory';
 export { runService } from './run';
@@ -37,3 +37,5 @@ export type { Mutation, UpdateResult } from './update';
 export { newTraceparent, traceIdOf, traceparentFrom } from './trace';
 export { loadServiceConfig, startService } from './service';
 export type { ServiceDeps } from './service';
+export { Faults, FaultSettings, NO_FAULTS } from './faults';
+export { DeliveryCounter, mountAdmin, requireAdmin } from './admin';

@@ -1,11 +1,20 @@
 // Subscriptions declared by code: the handler table serves GET /dapr/subscribe and the delivery routes.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { parseEvent, type CloudEvent, type EventContract, type EventData } from '@lab/contracts';
+import {
+  buildEvent,
+  DeadLettered,
+  parseEvent,
+  type CloudEvent,
+  type EventContract,
+  type EventData,
+} from '@lab/contracts';
+import type { EventBus } from './dapr';
 import type { Logger } from './logger';
+import { requestBody } from './http';
 
 /** Dead-letter topic shared by every subscription (one place to inspect and replay). */
-export const DEAD_LETTER_TOPIC = 'dead-letters';
+export const DEAD_LETTER_TOPIC = DeadLettered.topic;
 
 /** Throw this from a handler for an event that can never succeed: it is dropped to the dead-letter topic. */
 export class PermanentEventError extends Error {
@@ -52,12 +61,22 @@ export function subscriptionList(pubsubName: string, subs: readonly Subscription
   }));
 }
 
+/** A subscription that takes any body (no contract): for the dead-letter channel, which holds anything. */
+export interface RawSubscription {
+  topic: string;
+  handle(body: unknown, ctx: EventContext): Promise<void>;
+}
+
 export interface MountOptions {
   pubsubName: string;
   subscriptions: readonly Subscription[];
   log: Logger;
   /** When set, daprd must present it as `dapr-api-token` (APP_API_TOKEN). */
   appApiToken: string | undefined;
+  /** Where a rejected event goes, with its reason. Without it, rejected events are answered DROP (daprd forwards them as they are). */
+  deadLetters?: { bus: EventBus; service: string };
+  /** Raw subscriptions; they have no dead-letter topic of their own, so a dead letter never loops. */
+  raw?: readonly RawSubscription[];
 }
 
 function requireSidecarToken(ctx: Context, token: string | undefined): boolean {
@@ -81,17 +100,59 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
 
   router.get('/dapr/subscribe', ctx => {
     if (!requireSidecarToken(ctx, opts.appApiToken)) return;
-    ctx.body = subscriptionList(opts.pubsubName, opts.subscriptions);
+    const raw = (opts.raw ?? []).map(r => ({
+      pubsubname: opts.pubsubName,
+      topic: r.topic,
+      route: `/events/${r.topic}`,
+    }));
+    ctx.body = [...subscriptionList(opts.pubsubName, opts.subscriptions), ...raw];
   });
+
+  for (const r of opts.raw ?? []) {
+    router.post(`/events/${r.topic}`, async ctx => {
+      if (!requireSidecarToken(ctx, opts.appApiToken)) return;
+      const body = requestBody(ctx);
+      const log = opts.log.child({ topic: r.topic });
+      try {
+        await r.handle(body, { log, traceparent: ctx.get('traceparent') || undefined });
+        ctx.body = { status: 'SUCCESS' };
+      } catch (err) {
+        log.warn({ err }, 'raw event handling failed; asking for redelivery');
+        ctx.status = 500;
+        ctx.body = { status: 'RETRY', reason: 'transient failure' };
+      }
+    });
+  }
+
+  /** Sets the event aside with its reason: SUCCESS once DeadLettered is published, DROP if even that fails. */
+  async function deadLetter(ctx: Context, topic: string, reason: string, original: unknown, log: Logger) {
+    log.warn({ reason }, 'dead-lettering an event');
+    if (opts.deadLetters) {
+      try {
+        const service = opts.deadLetters.service;
+        const e = buildEvent(
+          DeadLettered,
+          { reason, topic, service, original, deadLetteredAt: new Date().toISOString() },
+          { source: service },
+        );
+        await opts.deadLetters.bus.publish(DeadLettered, e);
+        ctx.body = { status: 'SUCCESS', deadLettered: reason };
+        return;
+      } catch (err) {
+        log.warn({ err }, 'could not publish DeadLettered; answering DROP');
+      }
+    }
+    ctx.body = { status: 'DROP', reason };
+  }
 
   for (const sub of opts.subscriptions) {
     router.post(routeFor(sub.contract), async ctx => {
       if (!requireSidecarToken(ctx, opts.appApiToken)) return;
-      const parsed = parseEvent(sub.contract, ctx.request.body);
+      const body = requestBody(ctx);
+      const parsed = parseEvent(sub.contract, body);
       const log = opts.log.child({ topic: sub.contract.topic, eventId: parsed.ok ? parsed.event.id : undefined });
       if (!parsed.ok) {
-        log.warn({ reason: parsed.reason }, 'dropping invalid event');
-        ctx.body = { status: 'DROP', reason: parsed.reason };
+        await deadLetter(ctx, sub.contract.topic, parsed.reason, body, log);
         return;
       }
       try {
@@ -99,8 +160,7 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
         ctx.body = { status: 'SUCCESS' };
       } catch (err) {
         if (err instanceof PermanentEventError) {
-          log.warn({ reason: err.message }, 'dropping event that cannot succeed');
-          ctx.body = { status: 'DROP', reason: err.message };
+          await deadLetter(ctx, sub.contract.topic, err.message, body, log);
           return;
         }
         log.warn({ err }, 'event handling failed; asking for redelivery');

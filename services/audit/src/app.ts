@@ -1,6 +1,6 @@
 // createApp(deps): audit subscribes to every topic and keeps an append-only log, queryable by subject or type.
 import type Koa from 'koa';
-import { allEvents } from '@lab/contracts';
+import { allEvents, businessEvents } from '@lab/contracts';
 import {
   createHttpShell,
   HttpError,
@@ -12,6 +12,7 @@ import {
   type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
+import { deadLetterSubscription, mountDeadLetters } from './dead-letters';
 import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
 
 export interface Deps {
@@ -27,7 +28,7 @@ const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   shell.router.get('/audit', async ctx => {
     const { orderId, subject, type } = ctx.query;
@@ -51,11 +52,15 @@ export function createApp(deps: Deps): Koa {
     ctx.body = { count: entries.length, entries };
   });
 
+  mountDeadLetters(shell.router, dapr, config.adminToken, now);
+
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
-    subscriptions: allEvents.map(contract =>
+    raw: [deadLetterSubscription(dapr, now)],
+    subscriptions: businessEvents.map(contract =>
       on(contract, async (e, ctx) => {
         const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
         // Two indexes, each appended once per event id: a redelivery after a crash between them completes the pair.

@@ -25,6 +25,8 @@ describe('audit', () => {
   it('subscribes to every topic', async () => {
     const res = await request(server()).get('/dapr/subscribe').expect(200);
     expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(allEvents.map(e => e.topic).sort());
+    // The dead-letter channel has no dead-letter topic of its own: a dead letter never loops.
+    expect(res.body.find((s: { topic: string }) => s.topic === 'dead-letters').deadLetterTopic).toBeUndefined();
   });
 
   it('logs each event once, queryable by order and by type, with its trace id', async () => {

@@ -27,7 +27,7 @@ const key = (orderId: string) => `shipment:${orderId}`;
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   async function apply(orderId: string, customerId: string, fact: Fact, eventId: string, ctx: EventContext) {
     const { value, changed } = await updateState<Shipment>(dapr.state, key(orderId), cur => {
@@ -55,6 +55,7 @@ export function createApp(deps: Deps): Koa {
 
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
     subscriptions: [

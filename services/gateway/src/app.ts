@@ -17,7 +17,7 @@ const key = (orderId: string) => `authorization:${orderId}`;
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   shell.router.post('/authorizations', async ctx => {
     const req = validate(AuthorizeRequest, requestBody(ctx));

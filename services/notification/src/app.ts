@@ -39,7 +39,7 @@ const inbox = (recipient: string) => `inbox:${recipient}`;
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   async function send(event: CloudEvent, name: string, m: Message, ctx: EventContext): Promise<void> {
     const { changed } = await updateState<Notification[]>(dapr.state, inbox(m.recipient), cur => {
@@ -66,6 +66,7 @@ export function createApp(deps: Deps): Koa {
 
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
     subscriptions: [

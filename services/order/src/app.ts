@@ -18,7 +18,7 @@ export interface Deps {
 export function createApp(deps: Deps): Koa {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
   const shell = createHttpShell({
-    service: deps.config.service,
+    config: deps.config,
     log: deps.log,
     ready: () => deps.dapr.sidecar.healthy(),
   });
@@ -26,6 +26,7 @@ export function createApp(deps: Deps): Koa {
   mountReads(shell.router, full);
   mountSubscriptions(shell.router, {
     pubsubName: deps.config.pubsubName,
+    deadLetters: { bus: deps.dapr.bus, service: deps.config.service },
     appApiToken: deps.config.appApiToken,
     log: deps.log,
     subscriptions: followSubscriptions(full),

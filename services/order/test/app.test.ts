@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import { buildEvent, DeadLettered, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import { memoryDapr, silentLogger } from '@lab/kit';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -144,15 +144,33 @@ describe('PaymentCompleted subscription', () => {
     expect(order.history.map((h: { event: string }) => h.event)).toEqual(['OrderCreated', 'PaymentCompleted']);
   });
 
-  it('answers DROP for an event that does not match the contract', async () => {
-    const { server } = setup();
+  it('dead-letters an event that does not match the contract, with the reason and the original', async () => {
+    const { server, dapr } = setup();
+    const bad = { specversion: '1.0', id: 'x', type: PaymentCompleted.type, data: { orderId: 1 } };
     const res = await request(server)
       .post('/events/payment-completed')
       .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify({ specversion: '1.0', id: 'x', type: PaymentCompleted.type, data: { orderId: 1 } }))
+      .send(JSON.stringify(bad))
+      .expect(200);
+    expect(res.body).toMatchObject({ status: 'SUCCESS', deadLettered: expect.stringMatching(/orderId/) });
+    const [dl] = dapr.bus.of(DeadLettered.topic);
+    expect(dl?.data).toMatchObject({
+      topic: 'payment-completed',
+      service: 'order',
+      original: bad,
+      reason: expect.stringMatching(/orderId/),
+    });
+  });
+
+  it('answers DROP (daprd forwards it as it is) when even the dead letter cannot be published', async () => {
+    const { server, dapr } = setup();
+    dapr.bus.failNext = 1;
+    const res = await request(server)
+      .post('/events/payment-completed')
+      .set('Content-Type', 'application/cloudevents+json')
+      .send('{"specversion":"1.0"}')
       .expect(200);
     expect(res.body.status).toBe('DROP');
-    expect(res.body.reason).toMatch(/orderId/);
   });
 
   it('asks for redelivery (500) when the order is not visible yet', async () => {

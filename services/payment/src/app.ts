@@ -36,7 +36,7 @@ export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   async function authorize(order: EventData<typeof OrderCreated>, ctx: EventContext): Promise<Decision> {
     try {
@@ -101,6 +101,7 @@ export function createApp(deps: Deps): Koa {
 
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
     subscriptions: [on(OrderCreated, onOrderCreated)],

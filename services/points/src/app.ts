@@ -26,7 +26,7 @@ const key = (userId: string) => `account:${userId}`;
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   async function give(userId: string, eventId: string, points: number, reason: string, ctx: EventContext) {
     const at = now().toISOString();
@@ -44,6 +44,7 @@ export function createApp(deps: Deps): Koa {
 
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
     subscriptions: [

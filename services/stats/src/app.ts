@@ -24,7 +24,7 @@ const shardKeys = (kind: string) => Array.from({ length: SHARDS }, (_, i) => key
 
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
-  const shell = createHttpShell({ service: config.service, log, ready: () => dapr.sidecar.healthy() });
+  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
 
   shell.router.get('/stats', async ctx => {
     const totals: Record<string, number> = {};
@@ -47,6 +47,7 @@ export function createApp(deps: Deps): Koa {
 
   mountSubscriptions(shell.router, {
     pubsubName: config.pubsubName,
+    deadLetters: { bus: dapr.bus, service: config.service },
     appApiToken: config.appApiToken,
     log,
     subscriptions: Object.entries(KINDS).map(([kind, contract]) =>

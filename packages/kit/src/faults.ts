@@ -1,0 +1,69 @@
+// Fault knobs every service carries: added latency, an error rate, and a throughput cap (a slow consumer).
+import type { Context, Next } from 'koa';
+import { z } from 'zod';
+
+export const FaultSettings = z.strictObject({
+  /** Added to every request (ms). */
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** Uniform random extra latency in [0, jitterMs). */
+  jitterMs: z.number().int().min(0).max(60_000).default(0),
+  /** Share of requests answered 503 (0..1). */
+  errorRate: z.number().min(0).max(1).default(0),
+  /** Requests started per second, at most (0 = no cap); the rest wait their turn. */
+  maxRps: z.number().min(0).max(100_000).default(0),
+});
+export type FaultSettings = z.infer<typeof FaultSettings>;
+
+export const NO_FAULTS: FaultSettings = Object.freeze({ latencyMs: 0, jitterMs: 0, errorRate: 0, maxRps: 0 });
+
+/** Paths never slowed or failed: health, admin and Dapr's startup calls. */
+const EXEMPT = /^\/(healthz|readyz|admin\/|dapr\/)/;
+
+export class Faults {
+  private settings: FaultSettings;
+  private nextSlot = 0;
+
+  constructor(
+    initial: FaultSettings = NO_FAULTS,
+    private readonly random: () => number = Math.random,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.settings = { ...initial };
+  }
+
+  get current(): FaultSettings {
+    return { ...this.settings };
+  }
+
+  set(next: FaultSettings): void {
+    this.settings = { ...next };
+    this.nextSlot = 0;
+  }
+
+  /** How long this request waits before it runs, and whether it then fails. */
+  plan(): { delayMs: number; fail: boolean } {
+    const s = this.settings;
+    let delayMs = s.latencyMs + (s.jitterMs > 0 ? Math.floor(this.random() * s.jitterMs) : 0);
+    if (s.maxRps > 0) {
+      const now = this.clock();
+      const slot = Math.max(now, this.nextSlot);
+      this.nextSlot = slot + 1000 / s.maxRps;
+      delayMs += slot - now;
+    }
+    return { delayMs, fail: s.errorRate > 0 && this.random() < s.errorRate };
+  }
+
+  middleware() {
+    return async (ctx: Context, next: Next): Promise<void> => {
+      if (EXEMPT.test(ctx.path)) return next();
+      const { delayMs, fail } = this.plan();
+      if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
+      if (fail) {
+        ctx.status = 503;
+        ctx.body = { error: { code: 'injected_fault', message: 'failure injected by the fault knobs' } };
+        return;
+      }
+      await next();
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import request from 'supertest';
+import { createHttpShell, Faults, NO_FAULTS, silentLogger } from '../src';
+
+describe('Faults.plan()', () => {
+  it('adds fixed latency plus jitter', () => {
+    const f = new Faults({ ...NO_FAULTS, latencyMs: 100, jitterMs: 50 }, () => 0.5);
+    expect(f.plan()).toEqual({ delayMs: 125, fail: false });
+  });
+
+  it('fails the share of requests the error rate asks for', () => {
+    const draws = [0.1, 0.9];
+    const f = new Faults({ ...NO_FAULTS, errorRate: 0.5 }, () => draws.shift()!);
+    expect(f.plan().fail).toBe(true);
+    expect(f.plan().fail).toBe(false);
+  });
+
+  it('caps throughput: requests beyond maxRps wait for their slot', () => {
+    const f = new Faults({ ...NO_FAULTS, maxRps: 10 }, Math.random, () => 1000);
+    expect([f.plan(), f.plan(), f.plan()].map(p => p.delayMs)).toEqual([0, 100, 200]);
+  });
+});
+
+describe('/admin/faults', () => {
+  const shell = (adminToken?: string) => {
+    const s = createHttpShell({
+      config: { service: 't', adminToken, faults: NO_FAULTS },
+      log: silentLogger(),
+      ready: async () => true,
+    });
+    s.router.get('/work', ctx => {
+      ctx.body = { ok: true };
+    });
+    return s.finish().callback();
+  };
+
+  it('needs the admin token, and is off without one', async () => {
+    await request(shell('tok')).get('/admin/faults').expect(401);
+    await request(shell('tok')).get('/admin/faults').set('Authorization', 'Bearer nope').expect(401);
+    await request(shell()).get('/admin/faults').set('Authorization', 'Bearer x').expect(403);
+  });
+
+  it('switches faults at runtime; health stays exempt', async () => {
+    const app = shell('tok');
+    const auth = { Authorization: 'Bearer tok' };
+    await request(app).put('/admin/faults').set(auth).send({ errorRate: 1 }).expect(200);
+    const res = await request(app).get('/work').expect(503);
+    expect(res.body.error.code).toBe('injected_fault');
+    await request(app).get('/healthz').expect(200);
+    await request(app).put('/admin/faults').set(auth).send({ errorRate: 2 }).expect(400);
+    await request(app).put('/admin/faults').set(auth).send({}).expect(200);
+    await request(app).get('/work').expect(200);
+  });
+});

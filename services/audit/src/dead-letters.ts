@@ -1,0 +1,117 @@
+// The dead-letter desk: every event a consumer set aside, with why; listed, inspected and replayed by an operator.
+import type Router from '@koa/router';
+import { allEvents, businessEvents, DeadLettered, parseEvent, type CloudEvent } from '@lab/contracts';
+import { capped, HttpError, notFound, requireAdmin, updateState, type DaprPorts, type RawSubscription } from '@lab/kit';
+
+export interface DeadLetter {
+  id: string;
+  reason: string;
+  /** The topic the event came from (when known). */
+  topic: string | undefined;
+  /** The consumer that set it aside (unknown when daprd forwarded it after failed retries). */
+  service: string | undefined;
+  original: unknown;
+  receivedAt: string;
+  replays: string[];
+}
+
+const key = (id: string) => `dead-letter:${id}`;
+const INDEX = 'dead-letter-index';
+export const DEAD_LETTERS_KEPT = 1000;
+
+/** A DeadLettered event, or (forwarded by daprd after every retry failed) the original event itself. */
+export function deadLetterOf(body: unknown, receivedAt: string): DeadLetter {
+  const parsed = parseEvent(DeadLettered, body);
+  if (parsed.ok) {
+    const d = parsed.event.data;
+    return {
+      id: parsed.event.id,
+      reason: d.reason,
+      topic: d.topic,
+      service: d.service,
+      original: d.original,
+      receivedAt,
+      replays: [],
+    };
+  }
+  const ce = (typeof body === 'object' && body !== null ? body : {}) as Partial<CloudEvent>;
+  const contract = allEvents.find(c => c.type === ce.type);
+  return {
+    id: typeof ce.id === 'string' ? `forwarded-${ce.id}` : `forwarded-${receivedAt}`,
+    reason: 'delivery kept failing after every retry (forwarded by daprd)',
+    topic: contract?.topic,
+    service: undefined,
+    original: body,
+    receivedAt,
+    replays: [],
+  };
+}
+
+export function deadLetterSubscription(dapr: DaprPorts, now: () => Date): RawSubscription {
+  return {
+    topic: DeadLettered.topic,
+    async handle(body, ctx) {
+      const dl = deadLetterOf(body, now().toISOString());
+      const { changed } = await updateState<DeadLetter>(dapr.state, key(dl.id), cur => (cur ? undefined : dl));
+      await updateState<string[]>(dapr.state, INDEX, cur =>
+        cur?.includes(dl.id) ? undefined : capped([...(cur ?? []), dl.id], DEAD_LETTERS_KEPT),
+      );
+      if (changed)
+        ctx.log.warn({ id: dl.id, topic: dl.topic, service: dl.service, reason: dl.reason }, 'dead letter received');
+    },
+  };
+}
+
+export function mountDeadLetters(router: Router, dapr: DaprPorts, adminToken: string | undefined, now: () => Date) {
+  router.get('/admin/dead-letters', async ctx => {
+    requireAdmin(ctx, adminToken);
+    const ids = (await dapr.state.get<string[]>(INDEX))?.value ?? [];
+    const found = await dapr.state.getMany<DeadLetter>(ids.map(key));
+    const entries = ids.flatMap(id => {
+      const d = found.get(key(id));
+      return d
+        ? [
+            {
+              id: d.id,
+              reason: d.reason,
+              topic: d.topic,
+              service: d.service,
+              receivedAt: d.receivedAt,
+              replays: d.replays.length,
+            },
+          ]
+        : [];
+    });
+    ctx.body = { count: entries.length, entries };
+  });
+
+  router.get('/admin/dead-letters/:id', async ctx => {
+    requireAdmin(ctx, adminToken);
+    const entry = await dapr.state.get<DeadLetter>(key(ctx.params.id ?? ''));
+    if (!entry) throw notFound(`dead letter ${ctx.params.id}`);
+    ctx.body = entry.value;
+  });
+
+  /** Publishes the original again, unchanged (same event id, so consumers that did handle it ignore it). */
+  router.post('/admin/dead-letters/:id/replay', async ctx => {
+    requireAdmin(ctx, adminToken);
+    const entry = await dapr.state.get<DeadLetter>(key(ctx.params.id ?? ''));
+    if (!entry) throw notFound(`dead letter ${ctx.params.id}`);
+    const original = entry.value.original as Partial<CloudEvent>;
+    const contract = businessEvents.find(c => c.type === original?.type);
+    if (!contract) {
+      throw new HttpError(
+        422,
+        'not_replayable',
+        `the original is not an event of a known type (${String(original?.type)})`,
+      );
+    }
+    const { topic: _t, pubsubname: _p, ...event } = original as CloudEvent;
+    await dapr.bus.publish(contract, event);
+    const at = now().toISOString();
+    await updateState<DeadLetter>(dapr.state, key(entry.value.id), cur =>
+      cur ? { ...cur, replays: [...cur.replays, at] } : undefined,
+    );
+    ctx.body = { replayed: entry.value.id, topic: contract.topic, eventId: event.id };
+  });
+}
