@@ -7,6 +7,15 @@ node_bin="$("$PROVISION_DIR/node.sh")"
 export PATH="$node_bin:$PATH"
 "$PROVISION_DIR/redis.sh"
 daprd="$("$PROVISION_DIR/daprd.sh")"
+# Kafka only when a broker this command needs is kafka (`./lab test` runs both): Redis-only users need no JDK.
+kafka_lib=""
+case " ${LAB_BROKER:-} ${LAB_BROKERS:-} " in
+  *" kafka "*)
+    t_kafka=$(date +%s)
+    kafka_lib="$("$PROVISION_DIR/kafka.sh")"
+    say "kafka $KAFKA_VERSION jars in $kafka_lib ($(($(date +%s) - t_kafka)) s)"
+    ;;
+esac
 
 cd "$REPO_ROOT"
 stamp="node_modules/.lab-install-stamp"
@@ -20,3 +29,4 @@ npx tsc --build >&2
 say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd" --version), redis $(redis-server --version | sed -E "s/.*v=([^ ]+).*/\1/"))"
 echo "export PATH=\"$node_bin:\$PATH\""
 echo "export DAPRD_BIN=\"$daprd\""
+[ -z "$kafka_lib" ] || echo "export LAB_KAFKA_LIB=\"$kafka_lib\""
