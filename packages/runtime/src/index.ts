@@ -1,5 +1,8 @@
 export { LocalSystem } from './system';
 export type { SystemOptions, ServiceHandle } from './system';
+export { resolveBroker } from './system';
+export type { Broker } from './system';
+export { kafkaClient } from './kafka';
 export { readCatalog, portsFor, portEnvName, BASE, REPO_ROOT } from './catalog';
 export type { ServiceEntry, Ports } from './catalog';
 export { waitFor, httpStatus } from './wait';
