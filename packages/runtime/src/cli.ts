@@ -2,7 +2,7 @@
 // `lab up`: the whole system in one terminal; Ctrl-C stops every process it started.
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { LocalSystem } from './system';
+import { LocalSystem, resolveBroker, type Broker } from './system';
 import { REPO_ROOT } from './catalog';
 
 function table(system: LocalSystem): string {
@@ -10,14 +10,19 @@ function table(system: LocalSystem): string {
   for (const s of system.services.values()) {
     rows.push([s.entry.name, s.url, s.daprUrl, s.entry.public ? 'public API' : 'event consumer']);
   }
-  rows.push(['redis', `redis://127.0.0.1:${system.redisPort}`, '', 'broker + state']);
+  if (system.broker === 'kafka') {
+    rows.push(['redis', `redis://127.0.0.1:${system.redisPort}`, '', 'state']);
+    rows.push(['kafka', system.kafkaBrokers, '', 'broker (KRaft, single node)']);
+  } else {
+    rows.push(['redis', `redis://127.0.0.1:${system.redisPort}`, '', 'broker + state']);
+  }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => r[i]!.length)));
   return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-async function up(): Promise<void> {
+async function up(broker: Broker): Promise<void> {
   const started = Date.now();
-  const system = await LocalSystem.start({ console: true });
+  const system = await LocalSystem.start({ console: true, broker });
   const order = system.url('order');
   process.stdout.write(
     `\n${table(system)}\n\nAll ${system.services.size} services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s. ` +
@@ -54,15 +59,25 @@ function down(): void {
   process.stdout.write('sent SIGTERM to every process of the last run\n');
 }
 
+/** `--broker kafka` or `--broker=kafka` (default: $LAB_BROKER, else redis). */
+function brokerFlag(args: string[]): Broker {
+  const i = args.findIndex(a => a === '--broker' || a.startsWith('--broker='));
+  if (i < 0) return resolveBroker();
+  const arg = args[i]!;
+  return resolveBroker(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[i + 1] ?? ''));
+}
+
 const cmd = process.argv[2] ?? 'up';
 if (cmd === 'up') {
-  up().catch(err => {
-    process.stderr.write(`cannot start the system: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => up(brokerFlag(process.argv.slice(3))))
+    .catch(err => {
+      process.stderr.write(`cannot start the system: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
 } else if (cmd === 'down') {
   down();
 } else {
-  process.stderr.write(`usage: lab-runtime up|down\n`);
+  process.stderr.write(`usage: lab-runtime up [--broker redis|kafka] | down\n`);
   process.exit(2);
 }

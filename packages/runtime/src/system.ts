@@ -1,9 +1,18 @@
-// The local runtime: Redis, then every service with its own daprd, started together, watched, stopped together.
+// The local runtime: Redis (and Kafka when it is the broker), then every service with its own daprd, started
+// together, watched, stopped together.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, portEnvName, portsFor, readCatalog, REPO_ROOT, type Ports, type ServiceEntry } from './catalog';
 import { formatAppLine, prefixer, redisLineWorthShowing, sidecarLineWorthShowing } from './console';
+import {
+  KAFKA_BASE,
+  kafkaLineWorthShowing,
+  kafkaProcess,
+  prepareKafka,
+  waitForConsumerGroup,
+  waitForKafka,
+} from './kafka';
 import { ManagedProcess } from './process';
 import { redisProcess, waitForRedis } from './redis';
 import { httpStatus, waitFor } from './wait';
@@ -25,6 +34,17 @@ export interface SystemOptions {
   fresh?: boolean;
   /** Services prepared but not started (start them later with startService: a late subscriber). */
   deferred?: string[];
+  /** The pub/sub broker (default: $LAB_BROKER, else redis). Redis runs either way: it is the state store. */
+  broker?: Broker;
+}
+
+export type Broker = 'redis' | 'kafka';
+
+/** The broker named by an option or $LAB_BROKER; anything else is an error rather than a silent Redis. */
+export function resolveBroker(name = process.env.LAB_BROKER): Broker {
+  if (name === undefined || name === '' || name === 'redis') return 'redis';
+  if (name === 'kafka') return 'kafka';
+  throw new Error(`unknown broker "${name}" (expected redis or kafka)`);
 }
 
 export interface ServiceHandle {
@@ -67,11 +87,18 @@ function reapStale(pidFile: string): void {
 export class LocalSystem {
   readonly services = new Map<string, ServiceHandle>();
   readonly redisPort: number;
+  readonly broker: Broker;
+  /** host:port of Kafka's client listener (only meaningful when broker is kafka). */
+  readonly kafkaBrokers: string;
   readonly runDir: string;
   /** Sidecar -> app token (APP_API_TOKEN) and app -> sidecar token (DAPR_API_TOKEN), fresh per run. */
   readonly appApiToken = randomBytes(16).toString('hex');
   readonly daprApiToken = randomBytes(16).toString('hex');
+  /** Bearer token of every service's admin API (fault knobs, delivery counters, dead letters). */
+  readonly adminToken = process.env.LAB_ADMIN_TOKEN || randomBytes(16).toString('hex');
   private redis: ManagedProcess;
+  private readonly kafka: ManagedProcess | undefined;
+  private readonly kafkaPorts: { broker: number; controller: number };
   private readonly pidFile: string;
   private readonly timeoutMs: number;
   private readonly deferred: Set<string>;
@@ -83,9 +110,15 @@ export class LocalSystem {
     this.timeoutMs = opts.startTimeoutMs ?? 60_000;
     this.deferred = new Set(opts.deferred ?? []);
     this.redisPort = Number(process.env.LAB_REDIS_PORT ?? BASE.redis + offset);
+    this.broker = opts.broker ?? resolveBroker();
+    this.kafkaPorts = { broker: KAFKA_BASE.broker + offset, controller: KAFKA_BASE.controller + offset };
+    this.kafkaBrokers = `127.0.0.1:${this.kafkaPorts.broker}`;
 
     reapStale(this.pidFile);
-    if (opts.fresh !== false) rmSync(join(this.runDir, 'redis'), { recursive: true, force: true });
+    if (opts.fresh !== false) {
+      rmSync(join(this.runDir, 'redis'), { recursive: true, force: true });
+      rmSync(join(this.runDir, 'kafka'), { recursive: true, force: true });
+    }
     rmSync(join(this.runDir, 'name-resolution.db'), { force: true });
     for (const d of ['logs', 'redis']) mkdirSync(join(this.runDir, d), { recursive: true });
 
@@ -100,6 +133,13 @@ export class LocalSystem {
       this.runDir,
       opts.console ? l => redisLineWorthShowing(l) && out(prefix('redis') + l) : undefined,
     );
+    this.kafka =
+      this.broker === 'kafka'
+        ? kafkaProcess(
+            this.runDir,
+            opts.console ? l => kafkaLineWorthShowing(l) && out(prefix('kafka') + l) : undefined,
+          )
+        : undefined;
 
     for (const entry of catalog.filter(s => wanted.includes(s.name))) {
       const override = process.env[portEnvName(entry.name)];
@@ -108,6 +148,7 @@ export class LocalSystem {
         ...process.env,
         LAB_REDIS_HOST: `127.0.0.1:${this.redisPort}`,
         LAB_REDIS_PASSWORD: '',
+        LAB_KAFKA_BROKERS: this.kafkaBrokers,
         LAB_RUN_DIR: this.runDir,
         APP_API_TOKEN: this.appApiToken,
         DAPR_API_TOKEN: this.daprApiToken,
@@ -137,7 +178,8 @@ export class LocalSystem {
           '--resources-path',
           join(COMPONENTS, 'common'),
           '--resources-path',
-          join(COMPONENTS, 'pubsub', 'redis'),
+          // The broker is whichever pubsub folder daprd loads: both define the component `pubsub`.
+          join(COMPONENTS, 'pubsub', this.broker),
           '--config',
           join(COMPONENTS, 'config.yaml'),
           '--placement-host-address',
@@ -178,6 +220,7 @@ export class LocalSystem {
           DAPR_GRPC_PORT: String(ports.daprGrpc),
           APP_API_TOKEN: this.appApiToken,
           DAPR_API_TOKEN: this.daprApiToken,
+          ADMIN_TOKEN: this.adminToken,
         },
         cwd: REPO_ROOT,
         logFile: join(this.runDir, 'logs', `${entry.name}.log`),
@@ -199,7 +242,13 @@ export class LocalSystem {
     try {
       system.redis.start();
       system.savePids();
+      if (system.kafka) {
+        await prepareKafka(system.runDir, system.kafkaPorts);
+        system.kafka.start();
+        system.savePids();
+      }
       await waitForRedis(system.redisPort);
+      if (system.kafka) await waitForKafka(system.kafka, system.kafkaBrokers, system.timeoutMs);
       const now = [...system.services.keys()].filter(n => !system.deferred.has(n));
       for (const name of now) {
         system.service(name).sidecar.start();
@@ -245,6 +294,10 @@ export class LocalSystem {
     await check('app', `${s.url}/healthz`, [200]);
     await check('sidecar', `${s.daprUrl}/v1.0/healthz`, [204]);
     await check('readiness', `${s.url}/readyz`, [200]);
+    // On Kafka the sidecar reports healthy before its consumer group has joined; wait for the assignment.
+    if (this.broker === 'kafka') {
+      await waitForConsumerGroup(this.kafkaBrokers, name, s.entry.subscribes, timeoutMs);
+    }
   }
 
   /** Starts a service's sidecar and app (e.g. one deferred at start) and waits until it is healthy. */
@@ -292,15 +345,30 @@ export class LocalSystem {
     await waitForRedis(this.redisPort);
   }
 
+  /**
+   * Stops the pub/sub broker (SIGTERM: a clean shutdown that keeps its data) and starts it again; `downMs` keeps
+   * it down that long. Kafka is ready again once a client round trip works; consumer groups rejoin on their own.
+   */
+  async restartBroker(downMs = 0): Promise<void> {
+    if (!this.kafka) return this.restartRedis(downMs);
+    await this.kafka.stop();
+    if (downMs > 0) await new Promise(r => setTimeout(r, downMs));
+    await prepareKafka(this.runDir, this.kafkaPorts);
+    this.kafka.start();
+    this.savePids();
+    await waitForKafka(this.kafka, this.kafkaBrokers, this.timeoutMs);
+  }
+
   /** Every pid this system started (for the no-orphan test). */
   pids(): number[] {
-    const all = [this.redis, ...[...this.services.values()].flatMap(s => [s.app, s.sidecar])];
+    const brokers = this.kafka ? [this.redis, this.kafka] : [this.redis];
+    const all = [...brokers, ...[...this.services.values()].flatMap(s => [s.app, s.sidecar])];
     return all.map(p => p.pid).filter((p): p is number => p !== undefined);
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].flatMap(s => [s.app.stop(), s.sidecar.stop()]));
-    await this.redis.stop();
+    await Promise.all([this.redis.stop(), this.kafka?.stop()]);
     rmSync(this.pidFile, { force: true });
   }
 
