@@ -1,0 +1,21 @@
+// What the HTTP API needs from a place where services run: the cluster (kube.ts) or the local runtime.
+import type { ServiceStatus } from './plan';
+
+export interface ActionResult {
+  service: string;
+  action: 'stop' | 'start' | 'kill';
+  /** False when there was nothing to do (stop of a stopped service, start of a running one). */
+  changed: boolean;
+  replicas?: number;
+  /** Pods deleted by kill. */
+  killed?: string[];
+}
+
+export interface ChaosBackend {
+  list(): Promise<ServiceStatus[]>;
+  stop(service: string): Promise<ActionResult>;
+  start(service: string): Promise<ActionResult>;
+  kill(service: string): Promise<ActionResult>;
+  /** Readiness: the backend can see the services. */
+  ready(): Promise<boolean>;
+}
