@@ -30,3 +30,14 @@ say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd
 echo "export PATH=\"$node_bin:\$PATH\""
 echo "export DAPRD_BIN=\"$daprd\""
 [ -z "$kafka_lib" ] || echo "export LAB_KAFKA_LIB=\"$kafka_lib\""
+# Kubernetes delivery tools for test/k8s (built once from the Go module proxy, then reused from $LAB_CACHE/bin).
+# LAB_SKIP_K8S_TOOLS=1 skips them (e.g. `./lab up` on a fresh machine, where tilt's first build takes minutes).
+if [ "${LAB_SKIP_K8S_TOOLS:-0}" != 1 ]; then
+  # One after another on purpose: each build uses every core.
+  helm_bin="$("$PROVISION_DIR/helm.sh")"
+  tilt_bin="$("$PROVISION_DIR/tilt.sh")"
+  actionlint_bin="$("$PROVISION_DIR/actionlint.sh")"
+  echo "export HELM_BIN=\"$helm_bin\""
+  echo "export TILT_BIN=\"$tilt_bin\""
+  echo "export ACTIONLINT_BIN=\"$actionlint_bin\""
+fi
