@@ -1,0 +1,252 @@
+// The Helm chart with the real helm: lint and render each profile, validate every object, check production defaults.
+import { daprProblems, kubernetesProblems } from './schemas';
+import { CHART, catalog, isDapr, type K8sObject, PROFILES, renderChart, run, tool } from './tools';
+
+const rendered = new Map(PROFILES.map(p => [p, renderChart(p)]));
+const objects = (p: (typeof PROFILES)[number]) => rendered.get(p)!;
+const find = (objs: K8sObject[], kind: string, name: string) => {
+  const o = objs.find(x => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind}/${name} rendered`);
+  return o;
+};
+
+describe('the validators (controls: a check that never fails proves nothing)', () => {
+  it('reports a Kubernetes object of the wrong shape', () => {
+    const bad = structuredClone(find(objects('redis'), 'Deployment', 'order'));
+    bad.spec.replicas = 'two';
+    expect(kubernetesProblems([bad])).toEqual([
+      { where: 'Deployment/order', error: expect.stringContaining('replicas') },
+    ]);
+  });
+
+  it('reports a Dapr field the CRD does not declare, and a wrong type', () => {
+    const bad = structuredClone(find(objects('redis'), 'Component', 'pubsub'));
+    bad.spec.metadat = [];
+    const worse = structuredClone(find(objects('redis'), 'Resiliency', 'lab-resiliency'));
+    worse.scopes = 'order';
+    expect(
+      daprProblems([bad])
+        .map(p => p.error)
+        .join(),
+    ).toContain('metadat');
+    expect(
+      daprProblems([worse])
+        .map(p => p.error)
+        .join(),
+    ).toContain('scopes');
+  });
+});
+
+describe.each(PROFILES)('profile %s', profile => {
+  it('passes helm lint', () => {
+    const r = run(tool('helm'), ['lint', CHART, '-f', `${CHART}/ci/${profile}-values.yaml`, '--strict']);
+    expect(r.stderr + r.stdout).toContain('0 chart(s) failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('renders only objects valid against the Kubernetes schemas', () => {
+    const k8s = objects(profile).filter(o => !isDapr(o));
+    expect(k8s.length).toBeGreaterThan(30);
+    expect(kubernetesProblems(k8s)).toEqual([]);
+  });
+
+  it("renders Dapr objects valid against Dapr 1.18's CRDs", () => {
+    const dapr = objects(profile).filter(isDapr);
+    expect(dapr.map(o => o.kind).sort()).toEqual(['Component', 'Component', 'Configuration', 'Resiliency']);
+    expect(daprProblems(dapr)).toEqual([]);
+  });
+
+  it('gives every catalog service a Deployment, Service and ServiceAccount with its Dapr annotations', () => {
+    for (const s of catalog()) {
+      const d = find(objects(profile), 'Deployment', s.name);
+      const a = d.spec.template.metadata.annotations as Record<string, string>;
+      expect(a).toMatchObject({
+        'dapr.io/enabled': 'true',
+        'dapr.io/app-id': s.name,
+        'dapr.io/app-port': String(s.port),
+        'dapr.io/config': 'lab',
+        'dapr.io/enable-app-health-check': 'true',
+        'dapr.io/app-health-check-path': '/healthz',
+        'dapr.io/api-token-secret': 'eda-lab-dapr-api-token',
+        'dapr.io/app-token-secret': 'eda-lab-app-api-token',
+      });
+      for (const k of ['cpu-request', 'cpu-limit', 'memory-request', 'memory-limit']) {
+        expect(a[`dapr.io/sidecar-${k}`]).toMatch(/^\d+(m|Mi|Gi)?$/);
+      }
+      expect(find(objects(profile), 'Service', s.name).spec.ports[0].port).toBe(s.port);
+      expect(d.spec.template.spec.serviceAccountName).toBe(
+        find(objects(profile), 'ServiceAccount', s.name).metadata.name,
+      );
+    }
+  });
+
+  it('sets the app env: port, host, log level, and tokens only from Secrets', () => {
+    for (const s of catalog()) {
+      const app = find(objects(profile), 'Deployment', s.name).spec.template.spec.containers[0];
+      const env = new Map<string, any>(app.env.map((e: any) => [e.name, e]));
+      expect(env.get('APP_PORT').value).toBe(String(s.port));
+      expect(env.get('HOST').value).toBe('0.0.0.0');
+      expect(env.get('LOG_LEVEL').value).toMatch(/^(info|debug)$/);
+      for (const [name, secret] of [
+        ['DAPR_API_TOKEN', 'eda-lab-dapr-api-token'],
+        ['APP_API_TOKEN', 'eda-lab-app-api-token'],
+        ['ADMIN_TOKEN', 'eda-lab-admin-token'],
+      ]) {
+        // The same Secret and key the injector gives daprd (key `token`), so app and sidecar agree.
+        expect(env.get(name!)).toEqual({ name, valueFrom: { secretKeyRef: { name: secret, key: 'token' } } });
+      }
+    }
+  });
+
+  it('runs every pod it owns under the restricted Pod Security profile, with probes and resources', () => {
+    const workloads = objects(profile).filter(o => ['Deployment', 'StatefulSet'].includes(o.kind));
+    for (const w of workloads) {
+      const pod = w.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const c of pod.containers) {
+        const where = `${w.kind}/${w.metadata.name}/${c.name}`;
+        expect({ where, sc: c.securityContext }).toEqual({
+          where,
+          sc: expect.objectContaining({
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+          }),
+        });
+        expect({ where, limits: c.resources?.limits }).toEqual({
+          where,
+          limits: expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }),
+        });
+        expect({ where, ready: Boolean(c.readinessProbe) }).toEqual({ where, ready: true });
+      }
+    }
+    for (const s of catalog()) {
+      const app = find(objects(profile), 'Deployment', s.name).spec.template.spec.containers[0];
+      expect(app.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(app.readinessProbe.httpGet.path).toBe('/readyz');
+    }
+  });
+
+  it('renders the chaos controller with a namespace-scoped Role limited to what it does', () => {
+    const role = find(objects(profile), 'Role', 'chaos');
+    expect(role.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+    ]);
+    expect(objects(profile).some(o => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toBe(false);
+    const binding = find(objects(profile), 'RoleBinding', 'chaos');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'chaos', namespace: 'eda-lab' }]);
+    const chaos = find(objects(profile), 'Deployment', 'chaos');
+    expect(chaos.spec.template.metadata.annotations?.['dapr.io/enabled']).toBeUndefined();
+    const env = new Map<string, any>(chaos.spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    expect(env.get('CHAOS_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'eda-lab-chaos-token', key: 'token' });
+    expect(JSON.parse(env.get('CHAOS_SERVICES').value)).toEqual(
+      expect.arrayContaining(catalog().map(s => ({ name: s.name, port: s.port }))),
+    );
+  });
+});
+
+describe('dev profiles', () => {
+  it.each([
+    ['redis', ['redis', 'zipkin']],
+    ['kafka', ['redis', 'zipkin', 'kafka']],
+  ] as const)('%s runs its brokers in the release', (profile, infra) => {
+    const names = objects(profile)
+      .filter(
+        o =>
+          ['Deployment', 'StatefulSet'].includes(o.kind) &&
+          o.metadata.labels?.['app.kubernetes.io/component'] === 'infra',
+      )
+      .map(o => o.metadata.name)
+      .sort();
+    expect(names).toEqual([...infra].sort());
+    expect(find(objects(profile), 'Component', 'pubsub').spec.type).toBe(`pubsub.${profile}`);
+  });
+
+  it('makes the token Secrets itself', () => {
+    const secrets = objects('redis')
+      .filter(o => o.kind === 'Secret')
+      .map(o => o.metadata.name);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'eda-lab-dapr-api-token',
+        'eda-lab-app-api-token',
+        'eda-lab-admin-token',
+        'eda-lab-chaos-token',
+      ]),
+    );
+  });
+});
+
+describe('production profile', () => {
+  const prod = () => objects('production');
+
+  it('runs no broker and makes no token Secret (they come from outside the chart)', () => {
+    expect(prod().filter(o => o.metadata.labels?.['app.kubernetes.io/component'] === 'infra')).toEqual([]);
+    expect(prod().filter(o => o.kind === 'Secret')).toEqual([]);
+  });
+
+  it('has two replicas or more and a PodDisruptionBudget per service', () => {
+    for (const s of catalog()) {
+      expect(find(prod(), 'Deployment', s.name).spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(find(prod(), 'PodDisruptionBudget', s.name).spec.selector.matchLabels['app.kubernetes.io/name']).toBe(
+        s.name,
+      );
+    }
+  });
+
+  it('denies all traffic by default, then opens the public APIs', () => {
+    const policies = prod().filter(o => o.kind === 'NetworkPolicy');
+    const deny = find(policies, 'NetworkPolicy', 'eda-lab-default-deny');
+    expect(deny.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(deny.spec.ingress).toBeUndefined();
+    const services = find(policies, 'NetworkPolicy', 'eda-lab-services');
+    const openPorts = services.spec.ingress
+      .filter((r: any) => !r.from)
+      .flatMap((r: any) => r.ports.map((p: any) => p.port));
+    expect(openPorts.sort()).toEqual(
+      catalog()
+        .filter(s => s.public)
+        .map(s => s.port)
+        .sort(),
+    );
+  });
+
+  it('takes pub/sub credentials from Secrets through secretKeyRef', () => {
+    const meta = new Map<string, any>(find(prod(), 'Component', 'pubsub').spec.metadata.map((m: any) => [m.name, m]));
+    expect(meta.get('saslPassword')).toEqual({
+      name: 'saslPassword',
+      secretKeyRef: { name: 'eda-lab-kafka', key: 'password' },
+    });
+    expect(meta.get('authType').value).toBe('password');
+  });
+
+  it('limits app concurrency where a delivery holds a synchronous call', () => {
+    const a = find(prod(), 'Deployment', 'payment').spec.template.metadata.annotations;
+    expect(a['dapr.io/app-max-concurrency']).toBe('20');
+    expect(
+      find(prod(), 'Deployment', 'order').spec.template.metadata.annotations['dapr.io/app-max-concurrency'],
+    ).toBeUndefined();
+  });
+});
+
+describe('values.schema.json', () => {
+  it.each([
+    ['an unknown top-level key', ['--set', 'replicaz=3'], "additional properties 'replicaz' not allowed"],
+    ['an unknown key in a service', ['--set', 'services.order.prot=1'], "additional properties 'prot' not allowed"],
+    ['an unknown broker', ['--set', 'broker=nats'], 'broker'],
+    ['an error rate of the sampling out of range', ['--set-string', 'dapr.tracing.samplingRate=2'], 'samplingRate'],
+  ])('rejects %s', (_what, args, message) => {
+    const r = run(tool('helm'), ['template', 'eda-lab', CHART, '-f', `${CHART}/ci/redis-values.yaml`, ...args]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('fails the render when a component envRef has no in-cluster value', () => {
+    expect(() => renderChart('redis', ['--set', 'dapr.envRefs.LAB_REDIS_HOST=null'])).toThrow(
+      'envRef LAB_REDIS_HOST has no entry in dapr.envRefs',
+    );
+  });
+});
