@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, waitFor } from '@lab/runtime';
+import { INFRA_PROCESSES } from './broker';
 import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, waitForOrderStatus } from './helpers';
 
 const CLI = join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js');
@@ -43,7 +44,8 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s',
       await waitForOrderStatus(order, res.body.orderId, 'SHIPPED');
 
       const pids = JSON.parse(readFileSync(join(runDir, 'pids.json'), 'utf8')) as number[];
-      expect(pids.length).toBe(1 + 2 * 9); // redis + an app and a sidecar for each of the nine services
+      // redis (+ kafka when it is the broker) + an app and a sidecar for each of the nine services
+      expect(pids.length).toBe(INFRA_PROCESSES + 2 * 9);
       expect(pids.every(alive)).toBe(true);
 
       child.kill(signal);
