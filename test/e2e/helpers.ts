@@ -1,5 +1,6 @@
 // What the end-to-end suites share: a real local system on shifted ports, HTTP helpers, polling.
-import { LocalSystem, waitFor, type SystemOptions } from '@lab/runtime';
+import { formatReport, LocalSystem, verify, waitFor, type SystemOptions, type VerifyInput } from '@lab/runtime';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
 
@@ -96,4 +97,49 @@ export async function publishVia(system: LocalSystem, service: string, topic: st
   });
   if (res.status !== 204)
     throw new Error(`publish to ${topic} via ${service} answered ${res.status}: ${await res.text()}`);
+}
+
+export interface BurstResult {
+  accepted: string[];
+  /** Requests refused while a fault was active (e.g. the broker down): never accepted, so never owed. */
+  refused: number;
+}
+
+/**
+ * Places `n` orders with `concurrency` in flight. `at` runs a fault once `k` orders were accepted,
+ * while the burst goes on; the burst waits for it before returning.
+ */
+export async function burst(
+  baseUrl: string,
+  n: number,
+  opts: { concurrency?: number; at?: { k: number; run: () => Promise<void> }; customer?: (i: number) => string } = {},
+): Promise<BurstResult> {
+  const accepted: string[] = [];
+  let refused = 0;
+  let next = 0;
+  let fault: Promise<void> | undefined;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const res = await http('POST', `${baseUrl}/orders`, anOrder(opts.customer?.(i) ?? `burst-${i % 7}`)).catch(
+        () => undefined,
+      );
+      if (res?.status === 202) accepted.push(res.body.orderId);
+      else refused += 1;
+      if (opts.at && !fault && accepted.length >= opts.at.k) fault = opts.at.run();
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
+  await fault;
+  return { accepted, refused };
+}
+
+/** The verifier against a LocalSystem; the report is printed and kept in <runDir>/reports/<name>.json. */
+export async function verifySystem(system: LocalSystem, name: string, input: VerifyInput) {
+  const urls = Object.fromEntries([...system.services.keys()].map(n => [n, system.url(n)]));
+  const report = await verify({ urls, adminToken: system.adminToken }, input);
+  mkdirSync(join(system.runDir, 'reports'), { recursive: true });
+  writeFileSync(join(system.runDir, 'reports', `${name}.json`), JSON.stringify(report, null, 2));
+  process.stdout.write(formatReport(name, report) + '\n');
+  return report;
 }

@@ -1,5 +1,5 @@
 // The two Dapr building blocks the services use, behind small interfaces: state and publish.
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import { CommunicationProtocolEnum, DaprClient, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
 import type { CloudEvent, EventContract } from '@lab/contracts';
 import { StateConflictError } from './errors';
 
@@ -103,10 +103,19 @@ export function connectDapr(s: DaprSettings): DaprPorts {
   const headers: Record<string, string> = s.daprApiToken ? { 'dapr-api-token': s.daprApiToken } : {};
 
   const state: StateStore = {
+    // A single-key read over the HTTP API: the ETag header is the value's version (the SDK's get drops it).
     async get<T>(key: string) {
-      const [item] = (await client.state.getBulk(s.stateStore, [key])) as Array<{ data?: T; etag?: string }>;
-      if (!item || item.data === undefined || item.data === null || (item.data as unknown) === '') return undefined;
-      return { value: item.data, etag: item.etag ?? '' };
+      const res = await fetch(`${base}/state/${encodeURIComponent(s.stateStore)}/${encodeURIComponent(key)}`, {
+        headers,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      if (res.status === 204 || (res.status === 200 && text === '')) return undefined;
+      if (res.status !== 200) throw new Error(`state get of "${key}" failed: HTTP ${res.status} ${text.slice(0, 200)}`);
+      const etag = res.headers.get('etag');
+      // Without a version, an update could silently overwrite a concurrent one: refuse rather than risk it.
+      if (!etag) throw new Error(`state get of "${key}" returned no ETag`);
+      return { value: JSON.parse(text) as T, etag };
     },
     async getMany<T>(keys: string[]) {
       const out = new Map<string, T>();
@@ -120,12 +129,15 @@ export function connectDapr(s: DaprSettings): DaprPorts {
     },
     async put<T>(key: string, value: T, opts: PutOptions = {}) {
       const item: Record<string, unknown> = { key, value };
+      if (opts.etag === '') throw new Error(`refusing to write "${key}" with an empty etag`);
+      // The SDK maps its enum to the wire value and drops anything else: a plain 'first-write' string would be
+      // sent as no concurrency at all (last write wins) and the etag would protect nothing.
       if (opts.etag) {
         item.etag = opts.etag;
-        item.options = { concurrency: 'first-write' };
+        item.options = { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE };
       } else if (opts.onlyIfAbsent) {
         // With first-write concurrency and no etag, the Redis store inserts only when the key is absent.
-        item.options = { concurrency: 'first-write' };
+        item.options = { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE };
       }
       const res = await client.state.save(s.stateStore, [item as never]);
       if (res.error) {

@@ -10,3 +10,5 @@ export type { WaitOptions } from './wait';
 export { redisCommand } from './redis';
 export { renderRunFile } from './run-file';
 export { renderAsyncApi } from './asyncapi';
+export { verify, formatReport } from './verify';
+export type { VerifyInput, VerifyReport, VerifyTarget } from './verify';

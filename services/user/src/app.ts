@@ -34,6 +34,8 @@ const emailKey = (email: string) => `email:${normalizeEmail(email)}`;
 /** The email claim: the uniqueness check (first write wins) and everything needed to announce the sign-up again. */
 interface Claim extends User {
   traceparent: string;
+  /** Set once UserRegistered was acknowledged by the bus: from then on, the same email is a conflict. */
+  announced?: boolean;
 }
 
 export function createApp(deps: Deps): Koa {

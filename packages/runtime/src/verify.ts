@@ -1,0 +1,210 @@
+// The system verifier: after a run (or against a live system), checks that nothing was lost and nothing doubled.
+import { waitFor } from './wait';
+
+export interface VerifyTarget {
+  /** Base URL of each service's API. */
+  urls: Record<string, string>;
+  adminToken: string;
+}
+
+export interface VerifyInput {
+  orderIds: string[];
+  userIds?: string[];
+  /** How long an accepted order may take to reach a terminal status. */
+  boundMs?: number;
+  /** Dead letters the run produced on purpose (checked exactly when given). */
+  expectedDeadLetters?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  problems: string[];
+  orders: { accepted: number; shipped: number; cancelled: number; lost: number };
+  users: number;
+  /** Events the run put on the bus (counted from the audit log). */
+  eventsPublished: number;
+  /** Deliveries to consumers, and how many of them were redeliveries of an event already seen (per process lifetime). */
+  deliveries: { total: number; redeliveries: number };
+  duplicatedEffects: number;
+  deadLetters: number;
+  convergedInMs: number;
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function get(url: string, token?: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const TERMINAL = ['SHIPPED', 'CANCELLED'];
+
+export async function verify(t: VerifyTarget, input: VerifyInput): Promise<VerifyReport> {
+  const problems: string[] = [];
+  const u = (svc: string) => {
+    const url = t.urls[svc];
+    if (!url) throw new Error(`no URL for ${svc}`);
+    return url;
+  };
+  const started = Date.now();
+  const orders = new Map<string, Json>();
+
+  // 1. Every accepted order reaches a terminal status within the bound.
+  try {
+    await waitFor(
+      async () => {
+        for (const id of input.orderIds) {
+          if (TERMINAL.includes(orders.get(id)?.status)) continue;
+          const r = await get(`${u('order')}/orders/${id}`);
+          if (r.status === 200) orders.set(id, r.body);
+        }
+        const pending = input.orderIds.filter(id => !TERMINAL.includes(orders.get(id)?.status));
+        if (pending.length === 0) return true;
+        throw new Error(
+          `${pending.length} not terminal, e.g. ${pending[0]}: ${orders.get(pending[0]!)?.status ?? 'not found'}`,
+        );
+      },
+      { timeoutMs: input.boundMs ?? 60_000, what: 'every accepted order to be SHIPPED or CANCELLED', intervalMs: 100 },
+    );
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  const lost = input.orderIds.filter(id => !TERMINAL.includes(orders.get(id)?.status));
+
+  /** One pass over every effect of every order and user; effects converge too, so this is polled. */
+  async function evaluate() {
+    const problems: string[] = [];
+    let duplicatedEffects = 0;
+    let eventsPublished = 0;
+    const dup = (what: string) => {
+      duplicatedEffects += 1;
+      problems.push(what);
+    };
+    const inboxes = new Map<string, Json[]>();
+    const inbox = async (recipient: string) => {
+      if (!inboxes.has(recipient)) {
+        inboxes.set(
+          recipient,
+          (await get(`${u('notification')}/notifications?recipient=${encodeURIComponent(recipient)}`)).body
+            .notifications ?? [],
+        );
+      }
+      return inboxes.get(recipient)!;
+    };
+
+    for (const id of input.orderIds) {
+      const o = orders.get(id);
+      if (!o || !TERMINAL.includes(o.status)) continue;
+      const shipped = o.status === 'SHIPPED';
+      // The order applied each fact once.
+      const ids = o.history.map((h: Json) => h.eventId);
+      if (new Set(ids).size !== ids.length) dup(`order ${id} applied an event twice`);
+      // Exactly one payment, consistent with the outcome.
+      const pay = await get(`${u('payment')}/payments/${id}`);
+      if (pay.status !== 200) problems.push(`order ${id} is ${o.status} but has no payment`);
+      else if ((pay.body.status === 'COMPLETED') !== shipped)
+        problems.push(`order ${id} is ${o.status} but its payment is ${pay.body.status}`);
+      // Exactly one delivery per paid order.
+      const del = await get(`${u('delivery')}/deliveries/${id}`);
+      if (shipped && del.body?.status !== 'DISPATCHED')
+        problems.push(`order ${id} shipped without a dispatched delivery`);
+      // Every fact about the order appears exactly once in the audit log.
+      const audit = (await get(`${u('audit')}/audit?orderId=${id}`)).body.entries as Json[];
+      const names = audit.map(e => e.name).sort();
+      const expected = (
+        shipped
+          ? ['DeliveryStarted', 'OrderCreated', 'PaymentCompleted']
+          : ['OrderCancelled', 'OrderCreated', 'PaymentFailed']
+      ).sort();
+      eventsPublished += audit.length;
+      if (names.length > expected.length)
+        dup(`order ${id}: ${names.length} audited facts (${names.join(', ')}), expected ${expected.join(', ')}`);
+      else if (names.join() !== expected.join())
+        problems.push(`order ${id}: audited ${names.join(', ')}, expected ${expected.join(', ')}`);
+      // Exactly one notification per (event, recipient).
+      const events = new Set(audit.map(e => e.eventId));
+      const told = (await inbox(o.customerId)).filter(n => events.has(n.eventId));
+      const expectTold = shipped ? 3 : 2;
+      if (told.length > expectTold) dup(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
+      else if (told.length < expectTold)
+        problems.push(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
+      // Purchase points granted once per paid order.
+      if (shipped) {
+        const acc = await get(`${u('points')}/points/${encodeURIComponent(o.customerId)}`);
+        const grants = (acc.body?.grants ?? []).filter((g: Json) => g.reason === `purchase ${id}`).length;
+        if (grants > 1) dup(`order ${id}: ${grants} purchase point grants`);
+        else if (grants < 1) problems.push(`order ${id}: no purchase points`);
+      }
+    }
+
+    for (const userId of input.userIds ?? []) {
+      const acc = await get(`${u('points')}/points/${userId}`);
+      const welcome = (acc.body?.grants ?? []).filter((g: Json) => g.reason === 'welcome').length;
+      if (welcome !== 1)
+        (welcome > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${welcome} welcome grants`);
+      const audit = (await get(`${u('audit')}/audit?subject=${userId}`)).body.entries as Json[];
+      eventsPublished += audit.length;
+      if (audit.length !== 1)
+        (audit.length > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${audit.length} audited sign-ups`);
+    }
+
+    return { problems, duplicatedEffects, eventsPublished };
+  }
+
+  let effects = await evaluate();
+  const deadline = started + (input.boundMs ?? 60_000);
+  while (effects.problems.length > 0 && effects.duplicatedEffects === 0 && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 250));
+    effects = await evaluate();
+  }
+  const convergedInMs = Date.now() - started;
+  problems.push(...effects.problems);
+  const { duplicatedEffects, eventsPublished } = effects;
+
+  // Deliveries and redeliveries, as each consumer counted them.
+  const deliveries = { total: 0, redeliveries: 0 };
+  for (const [svc, url] of Object.entries(t.urls)) {
+    const r = await get(`${url}/admin/deliveries`, t.adminToken).catch(() => undefined);
+    for (const c of Object.values((r?.body ?? {}) as Record<string, { deliveries: number; redeliveries: number }>)) {
+      deliveries.total += c.deliveries;
+      deliveries.redeliveries += c.redeliveries;
+    }
+    void svc;
+  }
+
+  const dl = await get(`${u('audit')}/admin/dead-letters`, t.adminToken);
+  const deadLetters = dl.body?.count ?? 0;
+  if (input.expectedDeadLetters !== undefined && deadLetters !== input.expectedDeadLetters) {
+    problems.push(
+      `dead-letter topic holds ${deadLetters} events, the run put ${input.expectedDeadLetters} there on purpose`,
+    );
+  }
+
+  const shipped = [...orders.values()].filter(o => o.status === 'SHIPPED').length;
+  const cancelled = [...orders.values()].filter(o => o.status === 'CANCELLED').length;
+  return {
+    ok: problems.length === 0,
+    problems,
+    orders: { accepted: input.orderIds.length, shipped, cancelled, lost: lost.length },
+    users: input.userIds?.length ?? 0,
+    eventsPublished,
+    deliveries,
+    duplicatedEffects,
+    deadLetters,
+    convergedInMs,
+  };
+}
+
+export function formatReport(name: string, r: VerifyReport): string {
+  return [
+    `${name}: ${r.ok ? 'OK' : 'FAILED'}`,
+    `  orders accepted ${r.orders.accepted}: shipped ${r.orders.shipped}, cancelled ${r.orders.cancelled}, lost ${r.orders.lost}`,
+    `  events published ${r.eventsPublished}; deliveries ${r.deliveries.total}, of which redeliveries ${r.deliveries.redeliveries}`,
+    `  duplicated effects ${r.duplicatedEffects}; dead letters ${r.deadLetters}; converged in ${r.convergedInMs} ms`,
+    ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),
+  ].join('\n');
+}
