@@ -36,7 +36,16 @@ export interface Ports {
  * Base ports of local mode; `offset` shifts all of them so tests can run beside a developer's system.
  * Everything stays below the kernel's ephemeral range (32768+), so an offset up to ~20000 is safe.
  */
-export const BASE = { app: 3000, daprHttp: 3500, daprGrpc: 4500, daprInternalGrpc: 4600, metrics: 9090, redis: 6380 };
+export const BASE = {
+  app: 3000,
+  daprHttp: 3500,
+  daprGrpc: 4500,
+  daprInternalGrpc: 4600,
+  metrics: 9090,
+  redis: 6380,
+  /** The local runtime's chaos API. */
+  chaos: 3099,
+};
 
 export function portsFor(s: ServiceEntry, offset = 0, appPortOverride?: number): Ports {
   const i = s.port - BASE.app;

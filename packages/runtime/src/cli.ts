@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `lab up`: the whole system in one terminal; Ctrl-C stops every process it started.
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { startChaosServer } from './chaos';
 import { LocalSystem, resolveBroker, type Broker } from './system';
-import { REPO_ROOT } from './catalog';
+import { BASE, REPO_ROOT } from './catalog';
 
 function table(system: LocalSystem): string {
   const rows = [['service', 'api', 'sidecar (dapr http)', 'role']];
@@ -24,9 +26,18 @@ async function up(broker: Broker): Promise<void> {
   const started = Date.now();
   const system = await LocalSystem.start({ console: true, broker });
   const order = system.url('order');
+  // The chaos API (same as the in-cluster controller): stop/start/kill a service, set its fault knobs.
+  const chaosPort = BASE.chaos + Number(process.env.LAB_PORT_OFFSET ?? 0);
+  const chaosToken = process.env.LAB_CHAOS_TOKEN || randomBytes(16).toString('hex');
+  const chaos = await startChaosServer(system, { port: chaosPort, token: chaosToken });
+  writeFileSync(join(system.runDir, 'tokens.json'), JSON.stringify({ chaos: chaosToken, admin: system.adminToken }), {
+    mode: 0o600,
+  });
   process.stdout.write(
     `\n${table(system)}\n\nAll ${system.services.size} services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s. ` +
       `Logs: ${join(system.runDir, 'logs')}. Ctrl-C stops everything.\n` +
+      `Chaos API: http://127.0.0.1:${chaosPort}/chaos/services (Authorization: Bearer <chaos token>); ` +
+      `tokens in ${join(system.runDir, 'tokens.json')}\n` +
       `Try: curl -s -X POST ${order}/orders -H 'Content-Type: application/json' ` +
       `-d '{"customerId":"c-1","items":[{"sku":"book","quantity":1,"unitPrice":1000}]}'\n\n`,
   );
@@ -35,6 +46,7 @@ async function up(broker: Broker): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping every service, sidecar and Redis...\n`);
+    chaos.close();
     await system.stop();
     process.stdout.write('stopped.\n');
     process.exit(0);

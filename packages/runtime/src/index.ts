@@ -12,3 +12,4 @@ export { renderRunFile } from './run-file';
 export { renderAsyncApi } from './asyncapi';
 export { verify, formatReport } from './verify';
 export type { VerifyInput, VerifyReport, VerifyTarget } from './verify';
+export { startChaosServer, localBackend } from './chaos';

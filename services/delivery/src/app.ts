@@ -7,7 +7,9 @@ import {
   mountSubscriptions,
   notFound,
   on,
+  requestBody,
   updateState,
+  validate,
   type DaprPorts,
   type EventContext,
   type Logger,
@@ -45,6 +47,20 @@ export function createApp(deps: Deps): Koa {
     if (changed) ctx.log.info({ orderId, fact, status: value?.status }, 'shipment updated');
     if (value?.startedEvent) await dapr.bus.publish(DeliveryStarted, value.startedEvent);
   }
+
+  /** The synchronous chain's step: prepared and paid in one call, dispatched, announced to nobody. */
+  shell.router.post('/sync/deliveries', async ctx => {
+    const order = validate(OrderCreated.schema, requestBody(ctx), 'order');
+    const { value } = await updateState<Shipment>(dapr.state, key(order.orderId), cur => {
+      const at = now().toISOString();
+      let s: Shipment | undefined = cur ?? emptyShipment(order.orderId, order.customerId, randomUUID(), at);
+      s = applyFact(s, 'OrderCreated', `sync-created-${order.orderId}`, at) ?? s;
+      s = applyFact(s, 'PaymentCompleted', `sync-paid-${order.orderId}`, at) ?? s;
+      return s === cur ? undefined : s;
+    });
+    const { startedEvent: _e, applied: _a, ...shipment } = value!;
+    ctx.body = shipment;
+  });
 
   shell.router.get('/deliveries/:orderId', async ctx => {
     const entry = await dapr.state.get<Shipment>(key(ctx.params.orderId ?? ''));

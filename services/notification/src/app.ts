@@ -1,5 +1,6 @@
 // createApp(deps): one message per (fact, recipient), kept in the recipient's inbox.
 import type Koa from 'koa';
+import { z } from 'zod';
 import {
   DeliveryStarted,
   OrderCreated,
@@ -16,7 +17,9 @@ import {
   HttpError,
   mountSubscriptions,
   on,
+  requestBody,
   updateState,
+  validate,
   type DaprPorts,
   type EventContext,
   type Logger,
@@ -52,6 +55,28 @@ export function createApp(deps: Deps): Koa {
 
   const notify = <C extends EventContract>(contract: C, render: (d: EventData<C>) => Message): Subscription =>
     on(contract, (e, ctx) => send(e, contract.name, render(e.data), ctx));
+
+  /** The synchronous chain's step: the three messages an order's customer gets, sent now. */
+  shell.router.post('/sync/notifications', async ctx => {
+    const o = validate(
+      OrderCreated.schema.extend({ deliveryId: z.string().min(1).max(128) }),
+      requestBody(ctx),
+      'order',
+    );
+    const ectx = { log, traceparent: undefined };
+    const at = now().toISOString();
+    const facts: [string, string, Message][] = [
+      ['OrderCreated', `sync-created-${o.orderId}`, messages.OrderCreated(o)],
+      [
+        'PaymentCompleted',
+        `sync-paid-${o.orderId}`,
+        messages.PaymentCompleted({ ...o, paymentId: 'sync', amount: o.totalAmount, completedAt: at }),
+      ],
+      ['DeliveryStarted', `sync-started-${o.orderId}`, messages.DeliveryStarted({ ...o, startedAt: at })],
+    ];
+    for (const [name, id, m] of facts) await send({ id } as CloudEvent, name, m, ectx);
+    ctx.body = { sent: facts.length };
+  });
 
   shell.router.get('/notifications', async ctx => {
     const recipient = ctx.query.recipient;

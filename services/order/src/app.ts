@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
 import { mountReads } from './read';
+import { isSyncFlow, syncChainHandler } from './sync-chain';
 
 export interface Deps {
   config: Config;
@@ -22,7 +23,10 @@ export function createApp(deps: Deps): Koa {
     log: deps.log,
     ready: () => deps.dapr.sidecar.healthy(),
   });
-  shell.router.post('/orders', placeOrderHandler(full));
+  const eventFlow = placeOrderHandler(full);
+  const syncFlow = syncChainHandler(full);
+  // Both flows side by side, chosen per request (?flow=sync or X-Flow: sync), so they can be compared under one fault.
+  shell.router.post('/orders', ctx => (isSyncFlow(ctx) ? syncFlow(ctx) : eventFlow(ctx)));
   mountReads(shell.router, full);
   mountSubscriptions(shell.router, {
     pubsubName: deps.config.pubsubName,

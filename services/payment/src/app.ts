@@ -14,7 +14,9 @@ import {
   mountSubscriptions,
   notFound,
   on,
+  requestBody,
   updateState,
+  validate,
   type DaprPorts,
   type EventContext,
   type Logger,
@@ -91,6 +93,20 @@ export function createApp(deps: Deps): Koa {
     }
     await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, payment.event);
   }
+
+  /** The synchronous chain's step (see order's sync flow): the same decision, answered now, announced to nobody. */
+  shell.router.post('/sync/payments', async ctx => {
+    const order = validate(OrderCreated.schema, requestBody(ctx), 'order');
+    const ectx = { log, traceparent: ctx.get('traceparent') || undefined };
+    const key = paymentKey(order.orderId);
+    let payment = (await dapr.state.get<Payment>(key))?.value;
+    if (!payment) {
+      const candidate = record(order, await authorize(order, ectx), ectx);
+      payment = (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
+    }
+    const { event: _e, ...answer } = payment;
+    ctx.body = answer;
+  });
 
   shell.router.get('/payments/:orderId', async ctx => {
     const entry = await dapr.state.get<Payment>(paymentKey(ctx.params.orderId ?? ''));

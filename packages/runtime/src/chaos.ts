@@ -1,0 +1,56 @@
+// The chaos API of the local runtime: the same HTTP API as the in-cluster chaos controller, over local processes.
+import type { Server } from 'node:http';
+import { createChaosApp, faultsForwarder, type ActionResult, type ChaosBackend } from '@lab/chaos';
+import { silentLogger, type Logger } from '@lab/kit';
+import type { LocalSystem } from './system';
+
+/** Local semantics: stop and start the app and its sidecar; kill is kill -9 of both and a restart, like a pod recreated. */
+export function localBackend(system: LocalSystem): ChaosBackend {
+  const running = (name: string) => {
+    const s = system.service(name);
+    return s.app.running && s.sidecar.running;
+  };
+  const act = async (name: string, action: ActionResult['action'], run: () => Promise<void>, when: boolean) => {
+    if (when) await run();
+    return { service: name, action, changed: when };
+  };
+  return {
+    async list() {
+      return [...system.services.keys()].map(name => ({ name, running: running(name) }));
+    },
+    stop: name => act(name, 'stop', () => system.stopService(name), running(name)),
+    start: name => act(name, 'start', () => system.startService(name), !running(name)),
+    kill: name =>
+      act(
+        name,
+        'kill',
+        async () => {
+          await system.stopService(name, { kill: true });
+          await system.startService(name);
+        },
+        true,
+      ),
+    async ready() {
+      return true;
+    },
+  };
+}
+
+export function startChaosServer(
+  system: LocalSystem,
+  opts: { port: number; token: string; log?: Logger },
+): Promise<Server> {
+  const targets = [...system.services.values()].map(s => ({ name: s.entry.name, port: s.ports.app }));
+  const app = createChaosApp({
+    backend: localBackend(system),
+    targets,
+    chaosToken: opts.token,
+    forwardFaults: faultsForwarder({ adminToken: system.adminToken, baseUrl: t => system.url(t.name) }),
+    log: opts.log ?? silentLogger(),
+  });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(opts.port, '127.0.0.1');
+    server.once('error', reject);
+    server.once('listening', () => resolve(server));
+  });
+}

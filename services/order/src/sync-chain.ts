@@ -1,0 +1,83 @@
+// The same business flow as a synchronous call chain (the lecture's anti-pattern, kept for comparison):
+// order calls payment, then delivery, then notification through Dapr service invocation, and answers only when
+// the whole chain has answered. One slow or dead link is the caller's problem: that is the cascade.
+import type { Context } from 'koa';
+import { HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
+import type { Deps } from './app';
+import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
+import { keys } from './store';
+
+export const isSyncFlow = (ctx: Context) => ctx.query.flow === 'sync' || ctx.get('x-flow') === 'sync';
+
+export function syncChainHandler(deps: Required<Deps>) {
+  const { dapr } = deps;
+
+  async function call(step: string, appId: string, path: string, body: unknown, traceparent: string) {
+    const res = await dapr.invoker
+      .invoke<{ status?: string; reason?: string }>(appId, path, { body, headers: { traceparent }, timeoutMs: 10_000 })
+      .catch((err: Error) => {
+        throw new HttpError(504, 'downstream_unreachable', `${step}: ${appId} did not answer (${err.message})`);
+      });
+    if (res.status >= 300) {
+      throw new HttpError(
+        502,
+        'downstream_failed',
+        `${step}: ${appId} answered ${res.status}; the whole request fails`,
+      );
+    }
+    return res.body;
+  }
+
+  return async (ctx: Context) => {
+    const req = validate(PlaceOrderRequest, requestBody(ctx));
+    const orderId = deps.newId();
+    const createdAt = deps.now().toISOString();
+    const traceparent = traceparentFrom(ctx.get('traceparent'));
+    const order = { orderId, customerId: req.customerId, items: req.items, totalAmount: totalOf(req.items), createdAt };
+
+    const payment = await call('payment', 'payment', 'sync/payments', order, traceparent);
+    let record: Order = placeOrder(req, orderId, `sync-order-created-${orderId}`, createdAt, traceparent);
+    const at = () => deps.now().toISOString();
+    if (payment.status !== 'COMPLETED') {
+      record = {
+        ...record,
+        status: 'CANCELLED',
+        history: [
+          ...record.history,
+          {
+            event: 'PaymentFailed',
+            eventId: `sync-payment-${orderId}`,
+            status: 'CANCELLED',
+            at: at(),
+            reason: payment.reason ?? 'declined',
+          },
+        ],
+      };
+    } else {
+      const shipment = await call('delivery', 'delivery', 'sync/deliveries', order, traceparent);
+      await call(
+        'notification',
+        'notification',
+        'sync/notifications',
+        { ...order, deliveryId: (shipment as { deliveryId?: string }).deliveryId },
+        traceparent,
+      );
+      record = {
+        ...record,
+        status: 'SHIPPED',
+        history: [
+          ...record.history,
+          { event: 'PaymentCompleted', eventId: `sync-payment-${orderId}`, status: 'PAID', at: at() },
+          { event: 'DeliveryStarted', eventId: `sync-delivery-${orderId}`, status: 'SHIPPED', at: at() },
+        ],
+      };
+    }
+    await updateState<Order>(dapr.state, keys.order(orderId), cur => (cur ? undefined : record));
+    await updateState<string[]>(dapr.state, keys.byCustomer(req.customerId), cur =>
+      cur?.includes(orderId) ? undefined : [...(cur ?? []), orderId],
+    );
+    ctx.status = 201;
+    ctx.set('Location', `/orders/${orderId}`);
+    ctx.body = { orderId, status: record.status, flow: 'sync' };
+  };
+}

@@ -1,0 +1,66 @@
+// The local runtime's chaos API (`./lab up` serves it): the same routes the in-cluster controller offers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE, REPO_ROOT, waitFor } from '@lab/runtime';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, waitForOrderStatus } from './helpers';
+
+let child: ChildProcess;
+let exited: Promise<unknown>;
+const chaos = `http://127.0.0.1:${BASE.chaos + E2E_OFFSET}/chaos`;
+let auth: Record<string, string>;
+const order = `http://127.0.0.1:${3000 + E2E_OFFSET}`;
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js'), 'up'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', d => (out += d.toString()));
+  exited = new Promise(r => child.once('exit', r));
+  await waitFor(async () => (/services healthy/.test(out) ? true : undefined), { timeoutMs: 90_000, what: 'lab up' });
+  const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { chaos: string };
+  auth = { authorization: `Bearer ${tokens.chaos}` };
+});
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await exited;
+});
+
+describe('chaos API of the local runtime', () => {
+  it('refuses callers without the token', async () => {
+    expect((await http('GET', `${chaos}/services`)).status).toBe(401);
+  });
+
+  it('lists, stops and starts a service; the event flow does not notice the stop', async () => {
+    const list = await http('GET', `${chaos}/services`, undefined, auth);
+    expect(list.body.services).toContainEqual({ name: 'notification', running: true });
+    const stop = await http('POST', `${chaos}/services/notification/stop`, '', auth);
+    expect(stop.body).toMatchObject({ service: 'notification', action: 'stop', changed: true });
+    expect((await http('GET', `${chaos}/services`, undefined, auth)).body.services).toContainEqual({
+      name: 'notification',
+      running: false,
+    });
+    const placed = await http('POST', `${order}/orders`, anOrder('chaos-c'));
+    expect(placed.status).toBe(202);
+    await waitForOrderStatus(order, placed.body.orderId, 'SHIPPED');
+    await http('POST', `${chaos}/services/notification/start`, '', auth);
+    await eventually(
+      `http://127.0.0.1:${3004 + E2E_OFFSET}/notifications?recipient=chaos-c`,
+      b => b.notifications?.length === 3,
+      'the backlog delivered after the restart',
+    );
+  });
+
+  it('sets fault knobs on a service through its admin API', async () => {
+    const set = await http('PUT', `${chaos}/services/order/faults`, { errorRate: 1 }, auth);
+    expect(set.status).toBe(200);
+    expect((await http('POST', `${order}/orders`, anOrder())).status).toBe(503);
+    await http('PUT', `${chaos}/services/order/faults`, {}, auth);
+    expect((await http('POST', `${order}/orders`, anOrder())).status).toBe(202);
+    expect((await http('POST', `${chaos}/services/nope/stop`, '', auth)).status).toBe(404);
+  });
+});
