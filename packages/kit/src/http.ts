@@ -85,9 +85,13 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
     deliveries,
     finish() {
       app.use(router.routes());
-      app.use(router.allowedMethods({ throw: false }));
+      // Unmatched requests: 405 (with Allow) when the path exists for another method, else 404; both JSON.
       app.use(ctx => {
-        if (ctx.status === 405) {
+        const match = router.match(ctx.path, ctx.method);
+        if (match.path.length > 0 && !match.route) {
+          const allowed = [...new Set(match.path.flatMap(l => l.methods))].filter(m => m !== 'HEAD');
+          ctx.set('Allow', allowed.join(', '));
+          ctx.status = 405;
           ctx.body = { error: { code: 'method_not_allowed', message: `${ctx.method} is not allowed on ${ctx.path}` } };
           return;
         }
