@@ -1,0 +1,95 @@
+// Load shapes and statistics for the benchmark: fixed-rate (open model) and closed-loop saturation, percentiles.
+export interface Summary {
+  n: number;
+  errors: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  /** Completed operations per second over the run. */
+  throughput: number;
+}
+
+export function summarize(latencies: number[], errors: number, seconds: number): Summary {
+  const s = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    n: s.length,
+    errors,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+    throughput: Math.round(s.length / seconds),
+  };
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Starts `op` at a fixed rate for `seconds` (open model: a slow system does not slow the arrivals). */
+export async function atRate(rate: number, seconds: number, op: (i: number) => Promise<unknown>): Promise<Summary> {
+  const lat: number[] = [];
+  let errors = 0;
+  const total = Math.round(rate * seconds);
+  const t0 = now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - now();
+    if (wait > 1) await new Promise(r => setTimeout(r, wait));
+    const start = now();
+    inflight.push(
+      op(i).then(
+        () => void lat.push(now() - start),
+        () => void (errors += 1),
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  return summarize(lat, errors, (now() - t0) / 1000);
+}
+
+/** `concurrency` workers back to back for `seconds`: the saturation throughput and its latency. */
+export async function saturate(
+  concurrency: number,
+  seconds: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<Summary> {
+  const lat: number[] = [];
+  let errors = 0;
+  let i = 0;
+  const t0 = now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (now() < end) {
+        const start = now();
+        try {
+          await op(i++);
+          lat.push(now() - start);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  return summarize(lat, errors, (now() - t0) / 1000);
+}
+
+/** Resident memory (MB) and CPU seconds used so far, from /proc. */
+export function footprint(pid: number): { rssMb: number; cpuSeconds: number } | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(stat[11]) + Number(stat[12]);
+    return { rssMb: Math.round(rss * 10) / 10, cpuSeconds: ticks / 100 };
+  } catch {
+    return undefined;
+  }
+}
