@@ -30,9 +30,13 @@ async function up(broker: Broker): Promise<void> {
   const chaosPort = BASE.chaos + Number(process.env.LAB_PORT_OFFSET ?? 0);
   const chaosToken = process.env.LAB_CHAOS_TOKEN || randomBytes(16).toString('hex');
   const chaos = await startChaosServer(system, { port: chaosPort, token: chaosToken });
-  writeFileSync(join(system.runDir, 'tokens.json'), JSON.stringify({ chaos: chaosToken, admin: system.adminToken }), {
-    mode: 0o600,
-  });
+  writeFileSync(
+    join(system.runDir, 'tokens.json'),
+    JSON.stringify({ chaos: chaosToken, admin: system.adminToken, dapr: system.daprApiToken }),
+    {
+      mode: 0o600,
+    },
+  );
   process.stdout.write(
     `\n${table(system)}\n\nAll ${system.services.size} services healthy in ${((Date.now() - started) / 1000).toFixed(1)} s. ` +
       `Logs: ${join(system.runDir, 'logs')}. Ctrl-C stops everything.\n` +

@@ -106,6 +106,10 @@ export function mountDeadLetters(router: Router, dapr: DaprPorts, adminToken: st
         `the original is not an event of a known type (${String(original?.type)})`,
       );
     }
+    // Replaying an event that still breaks its contract would only dead-letter it again.
+    const check = parseEvent(contract, original);
+    if (!check.ok)
+      throw new HttpError(422, 'not_replayable', `the original still breaks its contract: ${check.reason}`);
     const { topic: _t, pubsubname: _p, ...event } = original as CloudEvent;
     await dapr.bus.publish(contract, event);
     const at = now().toISOString();

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { allEvents, buildEvent, OrderCreated, UserRegistered } from '@lab/contracts';
+import { allEvents, buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
 import { memoryDapr, silentLogger } from '@lab/kit';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -49,5 +49,49 @@ describe('audit', () => {
     const s = server();
     expect((await request(s).get('/audit').expect(400)).body.error.code).toBe('validation_failed');
     await request(s).get('/audit?type=Nope').expect(400);
+  });
+});
+
+describe('the dead-letter desk', () => {
+  const setup = () => {
+    const dapr = memoryDapr();
+    const s = createApp({ config: loadConfig({ ADMIN_TOKEN: 'adm' }), log: silentLogger(), dapr }).callback();
+    return { dapr, s, auth: { Authorization: 'Bearer adm' } };
+  };
+
+  it('keeps a dead letter with its reason, lists it, and replays a valid original unchanged (same id)', async () => {
+    const { dapr, s, auth } = setup();
+    const dl = buildEvent(
+      DeadLettered,
+      {
+        reason: 'gave up',
+        topic: 'order-created',
+        service: 'payment',
+        original: created,
+        deadLetteredAt: new Date().toISOString(),
+      },
+      { source: 'payment' },
+    );
+    await deliver(s, 'dead-letters', dl).expect(200);
+    await deliver(s, 'dead-letters', dl).expect(200); // a redelivery is kept once
+    await request(s).get('/admin/dead-letters').expect(401);
+    const list = await request(s).get('/admin/dead-letters').set(auth).expect(200);
+    expect(list.body.entries).toEqual([
+      expect.objectContaining({ id: dl.id, reason: 'gave up', service: 'payment', topic: 'order-created' }),
+    ]);
+    const replay = await request(s).post(`/admin/dead-letters/${dl.id}/replay`).set(auth).expect(200);
+    expect(replay.body).toEqual({ replayed: dl.id, topic: 'order-created', eventId: created.id });
+    expect(dapr.bus.of('order-created').map(e => e.id)).toEqual([created.id]);
+    expect((await request(s).get(`/admin/dead-letters/${dl.id}`).set(auth)).body.replays).toHaveLength(1);
+  });
+
+  it('keeps an event daprd forwarded after failed retries, and refuses to replay one that breaks its contract', async () => {
+    const { s, auth } = setup();
+    const broken = { ...created, id: 'x-1', data: { orderId: 'o' } };
+    await deliver(s, 'dead-letters', broken).expect(200);
+    const list = await request(s).get('/admin/dead-letters').set(auth).expect(200);
+    expect(list.body.entries[0]).toMatchObject({ id: 'forwarded-x-1', reason: expect.stringMatching(/retry/) });
+    const res = await request(s).post('/admin/dead-letters/forwarded-x-1/replay').set(auth).expect(422);
+    expect(res.body.error.code).toBe('not_replayable');
   });
 });
