@@ -1,0 +1,98 @@
+// The frame every demo shares: its own LocalSystem, console narration, a JSON and Markdown report, an exit code.
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../catalog';
+import { LocalSystem, type SystemOptions } from '../system';
+import { renderMarkdown, type Table } from './markdown';
+
+export interface Claim {
+  claim: string;
+  holds: boolean;
+  evidence: string;
+}
+
+export interface DemoResult {
+  measurements: Record<string, unknown>;
+  tables: Table[];
+  claims: Claim[];
+}
+
+export interface DemoContext {
+  system: LocalSystem;
+  short: boolean;
+  offset: number;
+  /** One narration line: what happens and why. */
+  say(line: string): void;
+}
+
+export interface DemoSpec {
+  name: string;
+  title: string;
+  /** The lecture sections (docs: /work/shared/seed/eda-lecture-day9.ko.md) this demo shows. */
+  lecture: string;
+  system?: Omit<SystemOptions, 'portOffset' | 'runDir' | 'console'>;
+  run(ctx: DemoContext): Promise<DemoResult>;
+}
+
+/** Short mode keeps a demo under ~30 s for CI: `--short` or LAB_DEMO_SHORT=1. */
+export const isShort = () => process.argv.includes('--short') || process.env.LAB_DEMO_SHORT === '1';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function runDemo(spec: DemoSpec): Promise<never> {
+  const short = isShort();
+  const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
+  const runDir = join(REPO_ROOT, '.run', `demo-${spec.name}`);
+  const started = Date.now();
+  say(`== ${spec.title} (lecture ${spec.lecture}; ${short ? 'short' : 'default'} mode) ==`);
+  say(`Starting 9 services, each with its own daprd, and Redis (ports shifted by ${offset})...`);
+  let system: LocalSystem | undefined;
+  // Ctrl-C still stops every process this demo started.
+  const interrupt = () => void system?.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  let result: DemoResult;
+  let error: string | undefined;
+  try {
+    system = await LocalSystem.start({ ...spec.system, portOffset: offset, runDir });
+    say(`System up in ${((Date.now() - started) / 1000).toFixed(1)} s (broker: ${system.broker}).`);
+    result = await spec.run({ system, short, offset, say });
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+    result = {
+      measurements: {},
+      tables: [],
+      claims: [{ claim: 'the demo ran to the end', holds: false, evidence: error }],
+    };
+  } finally {
+    say('Stopping every process this demo started...');
+    await system?.stop();
+  }
+  const report = {
+    demo: spec.name,
+    title: spec.title,
+    lecture: spec.lecture,
+    mode: short ? 'short' : 'default',
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      runtime: 'local (LocalSystem)',
+      broker: system?.broker ?? 'redis',
+    },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    ok: result.claims.length > 0 && result.claims.every(c => c.holds),
+    ...(error ? { error } : {}),
+    claims: result.claims,
+    measurements: result.measurements,
+  };
+  const dir = join(runDir, 'reports');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${spec.name}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, `${spec.name}.md`), renderMarkdown(report, result.tables));
+  say('');
+  for (const c of result.claims) say(`${c.holds ? 'HOLDS ' : 'FAILED'}  ${c.claim} (${c.evidence})`);
+  say(`Report: ${join(dir, `${spec.name}.md`)} and .json`);
+  process.exit(report.ok ? 0 : 1);
+}
