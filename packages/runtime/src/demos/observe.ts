@@ -72,3 +72,17 @@ export function verifierRows(r: VerifyReport): (string | number)[][] {
 }
 
 export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Polls notification until every recipient holds `n` messages; resolves with the ms it took, or NaN at the deadline. */
+export async function inboxesFilled(system: LocalSystem, recipients: string[], n: number, timeoutMs: number) {
+  const started = Date.now();
+  const left = new Set(recipients);
+  while (left.size > 0 && Date.now() - started < timeoutMs) {
+    for (const c of [...left]) {
+      const r = await getJson(`${system.url('notification')}/notifications?recipient=${c}`).catch(() => undefined);
+      if ((r?.body?.notifications?.length ?? 0) >= n) left.delete(c);
+    }
+    if (left.size > 0) await sleep(100);
+  }
+  return left.size === 0 ? Date.now() - started : NaN;
+}
