@@ -1,0 +1,46 @@
+// Every demo in short mode, as a user runs it (a child process on the e2e ports): it must exit 0 and its report
+// must state every claim true.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@lab/runtime';
+import { E2E_OFFSET } from './helpers';
+
+interface Report {
+  demo: string;
+  ok: boolean;
+  mode: string;
+  claims: { claim: string; holds: boolean; evidence: string }[];
+}
+
+function runDemo(name: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'demos', `${name}.js`), '--short'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', d => (output += d.toString()));
+    child.stderr.on('data', d => (output += d.toString()));
+    child.once('error', reject);
+    child.once('exit', code => resolve({ code, output }));
+  });
+}
+
+describe.each(['trace', 'extend', 'idempotency', 'cascade', 'isolation', 'burst'])('demo %s --short', name => {
+  it('exits 0 and reports every claim as holding', async () => {
+    const { code, output } = await runDemo(name);
+    const report = JSON.parse(
+      readFileSync(join(REPO_ROOT, '.run', `demo-${name}`, 'reports', `${name}.json`), 'utf8'),
+    ) as Report;
+    expect({ code, failed: report.claims.filter(c => !c.holds) }).toEqual({ code: 0, failed: [] });
+    expect(report).toMatchObject({ demo: name, mode: 'short', ok: true });
+    expect(report.claims.length).toBeGreaterThanOrEqual(2);
+    expect(output).toMatch(/Stopping every process this demo started/);
+  });
+});
