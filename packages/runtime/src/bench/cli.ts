@@ -20,9 +20,9 @@ const cfg = quick
       rate: 1000,
       seconds: 5,
       concurrency: 16,
-      rates: [25, 50, 100, 150, 200, 300],
+      rates: [10, 20, 30, 40, 60, 80, 120, 160],
       stepSeconds: 10,
-      syncRate: 20,
+      syncRate: 10,
     };
 const say = (s: string) => process.stdout.write(s + '\n');
 
@@ -65,9 +65,12 @@ async function main() {
     for (const rate of cfg.rates) {
       const step = await flowStep(sys, rate, cfg.stepSeconds);
       steps.push(step);
+      const saturated = step.completedPerSecond < 0.7 * rate;
       say(
         `flow @${rate}/s: accepted p95 ${step.acceptance.p95} ms, shipped ${step.completedPerSecond}/s, convergence p50/p95/p99 ${step.convergence.p50}/${step.convergence.p95}/${step.convergence.p99} ms`,
       );
+      // Past the knee every further step only builds a longer backlog: stop climbing.
+      if (saturated) break;
     }
     const knee =
       steps.filter(s => s.completedPerSecond >= 0.9 * s.rate && s.acceptance.errors === 0).at(-1)?.rate ??
