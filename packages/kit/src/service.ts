@@ -4,6 +4,9 @@ import { envReader, readBaseConfig, type BaseConfig, type Env } from './config';
 import { connectDapr, type DaprPorts } from './dapr';
 import { createLogger, type Logger } from './logger';
 import { runService } from './run';
+import { createHttpShell } from './http';
+import { mountSubscriptions, type RawSubscription, type Subscription } from './subscriptions';
+import type Router from '@koa/router';
 
 type Reader = ReturnType<typeof envReader>;
 
@@ -25,6 +28,35 @@ export interface ServiceDeps<C extends BaseConfig> {
   config: C;
   log: Logger;
   dapr: DaprPorts;
+}
+
+/** What every createApp takes: the service's config, a logger, the Dapr ports, and test seams for time and ids. */
+export interface AppDeps<C extends BaseConfig> extends ServiceDeps<C> {
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/** The Koa shell of a service, ready when its sidecar is. */
+export function serviceShell(deps: ServiceDeps<BaseConfig>) {
+  return createHttpShell({ config: deps.config, log: deps.log, ready: () => deps.dapr.sidecar.healthy() });
+}
+
+/** Serves the service's subscriptions (and raw ones), dead-lettering through its own sidecar. */
+export function mountEvents(
+  router: Router,
+  deps: ServiceDeps<BaseConfig>,
+  subscriptions: readonly Subscription[],
+  raw?: readonly RawSubscription[],
+): void {
+  const { config, dapr, log } = deps;
+  mountSubscriptions(router, {
+    pubsubName: config.pubsubName,
+    appApiToken: config.appApiToken,
+    deadLetters: { bus: dapr.bus, service: config.service },
+    log,
+    subscriptions,
+    ...(raw ? { raw } : {}),
+  });
 }
 
 /** main.ts in one call: config -> logger -> Dapr ports -> createApp -> listen; exits on a bad config. */

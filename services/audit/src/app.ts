@@ -1,34 +1,20 @@
 // createApp(deps): audit subscribes to every topic and keeps an append-only log, queryable by subject or type.
 import type Koa from 'koa';
 import { allEvents, businessEvents } from '@lab/contracts';
-import {
-  createHttpShell,
-  HttpError,
-  mountSubscriptions,
-  on,
-  shardOf,
-  updateState,
-  type DaprPorts,
-  type Logger,
-} from '@lab/kit';
+import { HttpError, mountEvents, on, serviceShell, shardOf, updateState, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { deadLetterSubscription, mountDeadLetters } from './dead-letters';
 import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-}
+export type Deps = AppDeps<Config>;
 
 const bySubject = (s: string) => `audit-subject:${s}`;
 const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
+  const { config, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   shell.router.get('/audit', async ctx => {
     const { orderId, subject, type } = ctx.query;
@@ -54,13 +40,10 @@ export function createApp(deps: Deps): Koa {
 
   mountDeadLetters(shell.router, dapr, config.adminToken, now);
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    raw: [deadLetterSubscription(dapr, now)],
-    subscriptions: businessEvents.map(contract =>
+  mountEvents(
+    shell.router,
+    deps,
+    businessEvents.map(contract =>
       on(contract, async (e, ctx) => {
         const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
         // Two indexes, each appended once per event id: a redelivery after a crash between them completes the pair.
@@ -70,7 +53,8 @@ export function createApp(deps: Deps): Koa {
         await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
       }),
     ),
-  });
+    [deadLetterSubscription(dapr, now)],
+  );
 
   return shell.finish();
 }

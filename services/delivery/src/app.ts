@@ -3,33 +3,27 @@ import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import { buildEvent, DeliveryStarted, OrderCancelled, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import {
-  createHttpShell,
-  mountSubscriptions,
+  mountEvents,
   notFound,
   on,
   requestBody,
+  serviceShell,
   updateState,
   validate,
-  type DaprPorts,
+  type AppDeps,
   type EventContext,
-  type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
 import { applyFact, emptyShipment, type Fact, type Shipment } from './domain/shipment';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-}
+export type Deps = AppDeps<Config>;
 
 const key = (orderId: string) => `shipment:${orderId}`;
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
+  const { config, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   async function apply(orderId: string, customerId: string, fact: Fact, eventId: string, ctx: EventContext) {
     const { value, changed } = await updateState<Shipment>(dapr.state, key(orderId), cur => {
@@ -69,17 +63,11 @@ export function createApp(deps: Deps): Koa {
     ctx.body = shipment;
   });
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: [
-      on(OrderCreated, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'OrderCreated', e.id, ctx)),
-      on(PaymentCompleted, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'PaymentCompleted', e.id, ctx)),
-      on(OrderCancelled, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'OrderCancelled', e.id, ctx)),
-    ],
-  });
+  mountEvents(shell.router, deps, [
+    on(OrderCreated, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'OrderCreated', e.id, ctx)),
+    on(PaymentCompleted, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'PaymentCompleted', e.id, ctx)),
+    on(OrderCancelled, (e, ctx) => apply(e.data.orderId, e.data.customerId, 'OrderCancelled', e.id, ctx)),
+  ]);
 
   return shell.finish();
 }

@@ -1,23 +1,18 @@
 // createApp(deps): POST /authorizations answers now (synchronously) and only once per order.
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { createHttpShell, notFound, requestBody, updateState, validate, type DaprPorts, type Logger } from '@lab/kit';
+import { notFound, requestBody, serviceShell, updateState, validate, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { AuthorizeRequest, decide, type Authorization } from './domain/authorize';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  sleep?: (ms: number) => Promise<void>;
-}
+export type Deps = AppDeps<Config> & { sleep?: (ms: number) => Promise<void> };
 
 const key = (orderId: string) => `authorization:${orderId}`;
 
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   shell.router.post('/authorizations', async ctx => {
     const req = validate(AuthorizeRequest, requestBody(ctx));

@@ -13,36 +13,30 @@ import {
 } from '@lab/contracts';
 import {
   capped,
-  createHttpShell,
   HttpError,
-  mountSubscriptions,
+  mountEvents,
   on,
   requestBody,
+  serviceShell,
   updateState,
   validate,
-  type DaprPorts,
+  type AppDeps,
   type EventContext,
-  type Logger,
   type Subscription,
 } from '@lab/kit';
 import type { Config } from './config';
 import { messages, type Message, type Notification } from './domain/messages';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-}
+export type Deps = AppDeps<Config>;
 
 /** Messages kept per recipient; the inbox also holds the ids that make sending idempotent. */
 export const INBOX_SIZE = 500;
 const inbox = (recipient: string) => `inbox:${recipient}`;
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
+  const { log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   async function send(event: CloudEvent, name: string, m: Message, ctx: EventContext): Promise<void> {
     const { changed } = await updateState<Notification[]>(dapr.state, inbox(m.recipient), cur => {
@@ -89,19 +83,13 @@ export function createApp(deps: Deps): Koa {
     ctx.body = { recipient, notifications: list };
   });
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: [
-      notify(OrderCreated, messages.OrderCreated),
-      notify(PaymentCompleted, messages.PaymentCompleted),
-      notify(PaymentFailed, messages.PaymentFailed),
-      notify(DeliveryStarted, messages.DeliveryStarted),
-      notify(UserRegistered, messages.UserRegistered),
-    ],
-  });
+  mountEvents(shell.router, deps, [
+    notify(OrderCreated, messages.OrderCreated),
+    notify(PaymentCompleted, messages.PaymentCompleted),
+    notify(PaymentFailed, messages.PaymentFailed),
+    notify(DeliveryStarted, messages.DeliveryStarted),
+    notify(UserRegistered, messages.UserRegistered),
+  ]);
 
   return shell.finish();
 }

@@ -10,27 +10,20 @@ import {
   type EventData,
 } from '@lab/contracts';
 import {
-  createHttpShell,
-  mountSubscriptions,
+  mountEvents,
   notFound,
   on,
   requestBody,
+  serviceShell,
   updateState,
   validate,
-  type DaprPorts,
+  type AppDeps,
   type EventContext,
-  type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
 import { decisionFrom, type Decision, type Payment } from './domain/payment';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-  newId?: () => string;
-}
+export type Deps = AppDeps<Config>;
 
 const paymentKey = (orderId: string) => `payment:${orderId}`;
 
@@ -38,7 +31,7 @@ export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   async function authorize(order: EventData<typeof OrderCreated>, ctx: EventContext): Promise<Decision> {
     try {
@@ -115,13 +108,7 @@ export function createApp(deps: Deps): Koa {
     ctx.body = payment;
   });
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: [on(OrderCreated, onOrderCreated)],
-  });
+  mountEvents(shell.router, deps, [on(OrderCreated, onOrderCreated)]);
 
   return shell.finish();
 }

@@ -1,32 +1,18 @@
 // createApp(deps): welcome points on UserRegistered, purchase points on PaymentCompleted.
 import type Koa from 'koa';
 import { PaymentCompleted, UserRegistered } from '@lab/contracts';
-import {
-  createHttpShell,
-  mountSubscriptions,
-  notFound,
-  on,
-  updateState,
-  type DaprPorts,
-  type EventContext,
-  type Logger,
-} from '@lab/kit';
+import { mountEvents, notFound, on, serviceShell, updateState, type AppDeps, type EventContext } from '@lab/kit';
 import type { Config } from './config';
 import { grant, purchasePoints, WELCOME_POINTS, type Account } from './domain/account';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-}
+export type Deps = AppDeps<Config>;
 
 const key = (userId: string) => `account:${userId}`;
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
+  const { dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   async function give(userId: string, eventId: string, points: number, reason: string, ctx: EventContext) {
     const at = now().toISOString();
@@ -42,18 +28,12 @@ export function createApp(deps: Deps): Koa {
     ctx.body = entry.value;
   });
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: [
-      on(UserRegistered, (e, ctx) => give(e.data.userId, e.id, WELCOME_POINTS, 'welcome', ctx)),
-      on(PaymentCompleted, (e, ctx) =>
-        give(e.data.customerId, e.id, purchasePoints(e.data.amount), `purchase ${e.data.orderId}`, ctx),
-      ),
-    ],
-  });
+  mountEvents(shell.router, deps, [
+    on(UserRegistered, (e, ctx) => give(e.data.userId, e.id, WELCOME_POINTS, 'welcome', ctx)),
+    on(PaymentCompleted, (e, ctx) =>
+      give(e.data.customerId, e.id, purchasePoints(e.data.amount), `purchase ${e.data.orderId}`, ctx),
+    ),
+  ]);
 
   return shell.finish();
 }

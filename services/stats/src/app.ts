@@ -1,15 +1,11 @@
 // createApp(deps): counts sign-ups, orders, payments and deliveries; GET /stats.
 import type Koa from 'koa';
 import { DeliveryStarted, OrderCreated, PaymentCompleted, UserRegistered, type EventContract } from '@lab/contracts';
-import { createHttpShell, mountSubscriptions, on, shardOf, updateState, type DaprPorts, type Logger } from '@lab/kit';
+import { mountEvents, on, serviceShell, shardOf, updateState, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { count, SHARDS, type Counter } from './domain/counter';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-}
+export type Deps = AppDeps<Config>;
 
 /** What is counted, under which name. */
 export const KINDS: Record<string, EventContract> = {
@@ -23,8 +19,8 @@ const key = (kind: string, shard: number) => `counter:${kind}:${shard}`;
 const shardKeys = (kind: string) => Array.from({ length: SHARDS }, (_, i) => key(kind, i));
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const { dapr } = deps;
+  const shell = serviceShell(deps);
 
   shell.router.get('/stats', async ctx => {
     const totals: Record<string, number> = {};
@@ -45,17 +41,15 @@ export function createApp(deps: Deps): Koa {
     ctx.body = { totals, perMinute: minutes };
   });
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
+  mountEvents(
+    shell.router,
+    deps,
+    Object.entries(KINDS).map(([kind, contract]) =>
       on(contract, async e => {
         await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur => count(cur, kind, e.id, e.time));
       }),
     ),
-  });
+  );
 
   return shell.finish();
 }

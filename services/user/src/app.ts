@@ -5,28 +5,21 @@ import type Koa from 'koa';
 import { buildEvent, UserRegistered, type CloudEvent, type EventData } from '@lab/contracts';
 import {
   conflict,
-  createHttpShell,
-  mountSubscriptions,
+  mountEvents,
   notFound,
   on,
   requestBody,
+  serviceShell,
   traceparentFrom,
   updateState,
   validate,
-  type DaprPorts,
+  type AppDeps,
   type EventContext,
-  type Logger,
 } from '@lab/kit';
 import type { Config } from './config';
 import { normalizeEmail, RegisterRequest, type User } from './domain/user';
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  dapr: DaprPorts;
-  now?: () => Date;
-  newId?: () => string;
-}
+export type Deps = AppDeps<Config>;
 
 const userKey = (id: string) => `user:${id}`;
 const emailKey = (email: string) => `email:${normalizeEmail(email)}`;
@@ -42,7 +35,7 @@ export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
-  const shell = createHttpShell({ config, log, ready: () => dapr.sidecar.healthy() });
+  const shell = serviceShell(deps);
 
   shell.router.post('/users', async ctx => {
     const req = validate(RegisterRequest, requestBody(ctx));
@@ -86,13 +79,7 @@ export function createApp(deps: Deps): Koa {
     if (changed) ectx.log.info({ userId: e.data.userId }, 'user stored');
   }
 
-  mountSubscriptions(shell.router, {
-    pubsubName: config.pubsubName,
-    deadLetters: { bus: dapr.bus, service: config.service },
-    appApiToken: config.appApiToken,
-    log,
-    subscriptions: [on(UserRegistered, onRegistered)],
-  });
+  mountEvents(shell.router, deps, [on(UserRegistered, onRegistered)]);
 
   return shell.finish();
 }
