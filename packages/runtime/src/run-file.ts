@@ -30,8 +30,8 @@ export function renderRunFile(catalog: ServiceEntry[]): string {
         daprGRPCPort: p.daprGrpc,
         daprInternalGRPCPort: p.daprInternalGrpc,
         metricsPort: p.metrics,
-        enableAppHealthCheck: true,
-        appHealthCheckPath: '/healthz',
+        // Off, as in the local runtime: see packages/runtime/src/system.ts (Kafka subscriptions after a health flip).
+        enableAppHealthCheck: false,
         command: ['node', 'dist/main.js'],
       };
     }),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { LocalSystem } from '../system';
 import { benchPublish, type PublishResult } from './publish';
+import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
 import { renderMarkdown } from './report';
 
@@ -37,10 +38,17 @@ async function main() {
 
   const pub = await LocalSystem.start({ services: ['gateway'], portOffset: offset, runDir: join(runDir, 'publish') });
   const publish: PublishResult[] = [];
+  const delivery: DeliveryResult[] = [];
   try {
     for (let r = 0; r < cfg.reps; r++) publish.push(await benchPublish(pub, cfg));
+    for (let r = 0; r < cfg.reps; r++) {
+      delivery.push(await benchDelivery(pub, { rate: quick ? 100 : 200, seconds: cfg.seconds, port: 3050 + offset }));
+    }
   } finally {
     await pub.stop();
+  }
+  for (const d of delivery) {
+    say(`delivery @${d.rate}/s p50/p99 ms: dapr ${d.dapr.p50}/${d.dapr.p99}, direct ${d.direct.p50}/${d.direct.p99}`);
   }
   for (const p of publish) {
     say(
@@ -89,6 +97,7 @@ async function main() {
       mode: quick ? 'quick' : 'full',
       at: new Date().toISOString(),
       publish,
+      delivery,
       steps,
       knee,
       half,

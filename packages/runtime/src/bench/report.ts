@@ -2,6 +2,7 @@
 import type { Summary } from './measure';
 import type { PublishResult } from './publish';
 import type { FlowStep } from './flow';
+import type { DeliveryResult } from './delivery';
 
 type Fp = { rssMb: number; cpuSeconds: number } | undefined;
 interface Result {
@@ -9,6 +10,7 @@ interface Result {
   mode: string;
   at: string;
   publish: PublishResult[];
+  delivery?: DeliveryResult[];
   steps: FlowStep[];
   knee: number;
   half: FlowStep;
@@ -67,6 +69,23 @@ export function renderMarkdown(r: Result): string {
       `| ${i + 1} | ${s.concurrency} | ${s.dapr.throughput} | ${s.direct.throughput} | ${ratio(s.dapr.throughput, s.direct.throughput)} | ${f(s.dapr.p99)} | ${f(s.direct.p99)} |`,
     );
   });
+
+  if (r.delivery?.length) {
+    out.push('', '## 1b. Delivery: daprd to a Koa subscriber versus a Node consumer reading the stream', '');
+    out.push(
+      'Time from publish to the handler seeing the event, same process and clock for both ends. daprd path: publish through one sidecar, delivered by another to a bare Koa app. Baseline: `XADD`, read by a blocking `XREADGROUP` loop on its own connection.',
+      '',
+    );
+    out.push(
+      '| run | rate | daprd p50 / p90 / p99 ms | direct p50 / p90 / p99 ms | added p50 | added p99 |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    r.delivery.forEach((d, i) => {
+      out.push(
+        `| ${i + 1} | ${d.rate}/s | ${f(d.dapr.p50)} / ${f(d.dapr.p90)} / ${f(d.dapr.p99)} | ${f(d.direct.p50)} / ${f(d.direct.p90)} / ${f(d.direct.p99)} | +${f(d.dapr.p50 - d.direct.p50)} | +${f(d.dapr.p99 - d.direct.p99)} |`,
+      );
+    });
+  }
 
   out.push('', '## 2. The whole choreography: orders per second and convergence', '');
   out.push(
