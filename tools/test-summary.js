@@ -8,17 +8,22 @@ const path = require('path');
 const dir = process.argv[2];
 const runs = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ file: f, result: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  .filter(f => f.endsWith('.json'))
+  .map(f => ({ file: f, result: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
 
-const stripAnsi = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
-const head = (s, lines) => stripAnsi(s).split('\n').filter((l) => l.trim()).slice(0, lines).join('\n      ');
+const stripAnsi = s => s.replace(/\u001b\[[0-9;]*m/g, '');
+const head = (s, lines) =>
+  stripAnsi(s)
+    .split('\n')
+    .filter(l => l.trim())
+    .slice(0, lines)
+    .join('\n      ');
 
 let broken = 0;
 for (const { file, result } of runs) {
   for (const suite of result.testResults) {
     const rel = path.relative(process.cwd(), suite.name);
-    const failed = suite.assertionResults.filter((t) => t.status === 'failed');
+    const failed = suite.assertionResults.filter(t => t.status === 'failed');
     if (suite.status === 'failed' && failed.length === 0) {
       broken += 1;
       console.log(`FAILED SUITE [${file}] ${rel}\n      ${head(suite.message || 'no message', 8)}`);
@@ -28,7 +33,7 @@ for (const { file, result } of runs) {
     }
   }
 }
-const sum = (k) => runs.reduce((n, r) => n + r.result[k], 0);
+const sum = k => runs.reduce((n, r) => n + r.result[k], 0);
 const failed = sum('numFailedTests');
 console.log(`${sum('numPassedTests')} passed, ${failed} failed, ${sum('numPendingTests')} skipped`);
 process.exit(failed > 0 || broken > 0 ? 1 : 0);
