@@ -31,5 +31,6 @@ export default tseslint.config(
         console: 'readonly',
       },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -11,7 +11,8 @@ const runs = fs
   .filter(f => f.endsWith('.json'))
   .map(f => ({ file: f, result: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
 
-const stripAnsi = s => s.replace(/\u001b\[[0-9;]*m/g, '');
+const ansi = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+const stripAnsi = s => s.replace(ansi, '');
 const head = (s, lines) =>
   stripAnsi(s)
     .split('\n')
