@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick]`: starts what it needs, measures against same-run baselines, prints a table, writes
-// JSON (.run/bench/) and, in full mode, docs/performance.md.
+// `npm run bench [-- --quick] [-- --broker redis|kafka]`: starts what it needs, measures against same-run
+// baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md.
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
-import { LocalSystem } from '../system';
+import { LocalSystem, resolveBroker, type Broker } from '../system';
 import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
-import { renderMarkdown } from './report';
+import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
 
 const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK === '1';
 const offset = Number(process.env.LAB_PORT_OFFSET ?? 15_000);
@@ -27,16 +27,19 @@ const cfg = quick
     };
 const say = (s: string) => process.stdout.write(s + '\n');
 
-async function main() {
-  const machine = {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model ?? '?',
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  };
-  say(`benchmark (${quick ? 'quick' : 'full'} mode) on ${machine.cores} cores, ${machine.cpu}`);
+/** Brokers to measure: `--broker X`, else $LAB_BROKER, else both (Redis first). */
+function brokers(): Broker[] {
+  const i = process.argv.indexOf('--broker');
+  const named = i >= 0 ? process.argv[i + 1] : process.env.LAB_BROKER;
+  if (!named) return ['redis', 'kafka'];
+  return [resolveBroker(named)];
+}
 
-  const pub = await LocalSystem.start({ services: ['gateway'], portOffset: offset, runDir: join(runDir, 'publish') });
+/** Everything measured on one broker: the bus alone (publish, delivery), then the whole choreography. */
+async function onBroker(broker: Broker): Promise<BrokerRun> {
+  say(`\n== ${broker}`);
+  const dir = join(runDir, broker);
+  const pub = await LocalSystem.start({ broker, services: ['gateway'], portOffset: offset, runDir: join(dir, 'bus') });
   const publish: PublishResult[] = [];
   const delivery: DeliveryResult[] = [];
   try {
@@ -51,8 +54,9 @@ async function main() {
     say(`delivery @${d.rate}/s p50/p99 ms: dapr ${d.dapr.p50}/${d.dapr.p99}, direct ${d.direct.p50}/${d.direct.p99}`);
   }
   for (const p of publish) {
+    const { dapr, direct } = p.fixedRate;
     say(
-      `publish @${p.fixedRate.rate}/s p50/p90/p99 ms: dapr ${p.fixedRate.dapr.p50}/${p.fixedRate.dapr.p90}/${p.fixedRate.dapr.p99}, direct ${p.fixedRate.direct.p50}/${p.fixedRate.direct.p90}/${p.fixedRate.direct.p99}`,
+      `publish @${p.fixedRate.rate}/s p50/p90/p99 ms: dapr ${dapr.p50}/${dapr.p90}/${dapr.p99}, direct ${direct.p50}/${direct.p90}/${direct.p99}`,
     );
     say(
       `publish saturation (${p.saturation.concurrency} in flight): dapr ${p.saturation.dapr.throughput}/s, direct ${p.saturation.direct.throughput}/s`,
@@ -61,24 +65,24 @@ async function main() {
 
   // Apps log warnings only: per-event info lines would measure the logger and the log pipe, not the system.
   const sys = await LocalSystem.start({
+    broker,
     portOffset: offset,
-    runDir: join(runDir, 'flow'),
+    runDir: join(dir, 'flow'),
     appEnv: { LOG_LEVEL: 'warn' },
+    startTimeoutMs: 180_000,
   });
-  const steps: FlowStep[] = [];
-  let result;
   try {
     await flowStep(sys, 10, 1); // warm-up
     const idle = footprints(sys);
+    const steps: FlowStep[] = [];
     for (const rate of cfg.rates) {
       const step = await flowStep(sys, rate, cfg.stepSeconds);
       steps.push(step);
-      const saturated = step.completedPerSecond < 0.7 * rate;
       say(
         `flow @${rate}/s: accepted p95 ${step.acceptance.p95} ms, shipped ${step.completedPerSecond}/s, convergence p50/p95/p99 ${step.convergence.p50}/${step.convergence.p95}/${step.convergence.p99} ms`,
       );
       // Past the knee every further step only builds a longer backlog: stop climbing.
-      if (saturated) break;
+      if (step.completedPerSecond < 0.7 * rate) break;
     }
     const knee =
       steps.filter(s => s.completedPerSecond >= 0.9 * s.rate && s.acceptance.errors === 0).at(-1)?.rate ??
@@ -92,10 +96,8 @@ async function main() {
     say(
       `POST /orders @${svv.rate}/s p50/p99 ms: event ${svv.event.p50}/${svv.event.p99}, sync chain ${svv.sync.p50}/${svv.sync.p99}`,
     );
-    result = {
-      machine,
-      mode: quick ? 'quick' : 'full',
-      at: new Date().toISOString(),
+    return {
+      broker,
       publish,
       delivery,
       steps,
@@ -108,6 +110,20 @@ async function main() {
   } finally {
     await sys.stop();
   }
+}
+
+async function main() {
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? '?',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  say(`benchmark (${quick ? 'quick' : 'full'} mode) on ${machine.cores} cores, ${machine.cpu}`);
+  const runs: BrokerRun[] = [];
+  // One broker after the other: each run has the whole machine, as the end-to-end suites do.
+  for (const broker of brokers()) runs.push(await onBroker(broker));
+  const result: BenchResult = { machine, mode: quick ? 'quick' : 'full', at: new Date().toISOString(), runs };
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, `result-${result.mode}.json`), JSON.stringify(result, null, 2));
   const md = renderMarkdown(result);

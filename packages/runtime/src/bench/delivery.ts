@@ -1,5 +1,6 @@
-// Benchmark 2: what delivery through daprd costs: publish -> daprd -> Koa subscriber, versus XADD -> a Node
-// consumer reading the stream itself (XREADGROUP). Both publisher and receiver run in this process, so one clock.
+// Benchmark 2: what delivery through daprd costs: publish -> daprd -> Koa subscriber, versus the same payload
+// written straight to the broker and read by a Node consumer of its own (direct.ts). Both publisher and receiver
+// run in this process, so one clock.
 import Koa from 'koa';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,23 +10,26 @@ import { ManagedProcess } from '../process';
 import { daprdBinary, type LocalSystem } from '../system';
 import { httpStatus, waitFor } from '../wait';
 import { atRate, summarize, type Summary } from './measure';
-import { RespClient } from './resp';
+import { directConsumer, directProducer, prepareTopics } from './direct';
 
 export interface DeliveryResult {
   rate: number;
+  /** The baseline: how the direct consumer read the broker. */
+  baseline: string;
   dapr: Summary;
   direct: Summary;
 }
 
-const TOPIC = 'bench-delivery';
+// Fresh topics for every run: no consumer group resumes from an offset (or a stream id) an earlier run left behind.
+let runs = 0;
 const nowMs = () => performance.timeOrigin + performance.now();
 
 /** A bare Koa subscriber with its own daprd (app id bench-sub), outside the catalog. */
-async function startSubscriber(system: LocalSystem, port: number, onEvent: (sentAt: number) => void) {
+async function startSubscriber(system: LocalSystem, port: number, topic: string, onEvent: (sentAt: number) => void) {
   const app = new Koa();
   app.use(async ctx => {
     if (ctx.path === '/dapr/subscribe') {
-      ctx.body = [{ pubsubname: 'pubsub', topic: TOPIC, route: '/events' }];
+      ctx.body = [{ pubsubname: 'pubsub', topic, route: '/events' }];
       return;
     }
     if (ctx.method !== 'POST' || ctx.path !== '/events') {
@@ -63,7 +67,7 @@ async function startSubscriber(system: LocalSystem, port: number, onEvent: (sent
       '--resources-path',
       join(REPO_ROOT, 'components', 'common'),
       '--resources-path',
-      join(REPO_ROOT, 'components', 'pubsub', 'redis'),
+      join(REPO_ROOT, 'components', 'pubsub', system.broker),
       '--config',
       join(REPO_ROOT, 'components', 'config.yaml'),
       '--placement-host-address',
@@ -75,6 +79,7 @@ async function startSubscriber(system: LocalSystem, port: number, onEvent: (sent
       ...process.env,
       LAB_REDIS_HOST: `127.0.0.1:${system.redisPort}`,
       LAB_REDIS_PASSWORD: '',
+      LAB_KAFKA_BROKERS: system.kafkaBrokers,
       LAB_RUN_DIR: system.runDir,
     },
     cwd: system.runDir,
@@ -92,72 +97,56 @@ export async function benchDelivery(
   system: LocalSystem,
   o: { rate: number; seconds: number; port: number },
 ): Promise<DeliveryResult> {
+  runs += 1;
+  const topic = `bench-delivery-${runs}`;
+  const directTopic = `bench-direct-delivery-${runs}`;
+  await prepareTopics(system, [topic, directTopic]);
   const viaDapr: number[] = [];
-  const sub = await startSubscriber(system, o.port, sentAt => viaDapr.push(nowMs() - sentAt));
-  const pub = `${system.service('gateway').daprUrl}/v1.0/publish/pubsub/${TOPIC}`;
+  const sub = await startSubscriber(system, o.port, topic, sentAt => viaDapr.push(nowMs() - sentAt));
+  const pub = `${system.service('gateway').daprUrl}/v1.0/publish/pubsub/${topic}`;
   const headers = { 'content-type': 'application/json', 'dapr-api-token': system.daprApiToken };
+  const body = () => JSON.stringify({ sentAt: nowMs(), pad: 'p'.repeat(800) });
   const publish = async () => {
-    const res = await fetch(pub, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ sentAt: nowMs(), pad: 'p'.repeat(800) }),
-    });
+    const res = await fetch(pub, { method: 'POST', headers, body: body() });
     await res.arrayBuffer();
   };
 
-  // Baseline: XADD, and a consumer group read by a blocking XREADGROUP loop on its own connection.
+  // Baseline: the same payload written straight to the broker and read back by a Node consumer of its own.
   const direct: number[] = [];
-  const writer = await RespClient.open(system.redisPort);
-  const reader = await RespClient.open(system.redisPort);
-  await writer.command('XGROUP', 'CREATE', 'bench-direct-delivery', 'g', '$', 'MKSTREAM');
-  let reading = true;
-  const loop = (async () => {
-    while (reading) {
-      const r = await reader.command(
-        'XREADGROUP',
-        'GROUP',
-        'g',
-        'c',
-        'COUNT',
-        '100',
-        'BLOCK',
-        '200',
-        'STREAMS',
-        'bench-direct-delivery',
-        '>',
-      );
-      if (!Array.isArray(r)) continue;
-      const at = nowMs();
-      for (const [, entries] of r as [string, [string, string[]][]][]) {
-        for (const [id, fields] of entries) {
-          direct.push(at - Number(fields[1]));
-          void writer.command('XACK', 'bench-direct-delivery', 'g', id);
-        }
-      }
-    }
-  })();
-  const xadd = () =>
-    writer.command('XADD', 'bench-direct-delivery', '*', 'sentAt', String(nowMs()), 'pad', 'p'.repeat(800));
-
-  await atRate(o.rate, 1, publish); // warm-up
-  await atRate(o.rate, 1, xadd);
-  await waitFor(async () => (viaDapr.length >= o.rate && direct.length >= o.rate ? true : undefined), {
-    timeoutMs: 60_000,
-    what: 'the warm-up deliveries',
+  const consumer = await directConsumer(system, directTopic, value => {
+    const at = nowMs();
+    direct.push(at - (JSON.parse(value) as { sentAt: number }).sentAt);
   });
-  viaDapr.length = 0;
-  direct.length = 0;
-  await atRate(o.rate, o.seconds, publish);
-  await atRate(o.rate, o.seconds, xadd);
-  const expected = Math.round(o.rate * o.seconds);
-  await waitFor(async () => (viaDapr.length >= expected && direct.length >= expected ? true : undefined), {
-    timeoutMs: 60_000,
-    what: `${expected} deliveries on each path (dapr ${viaDapr.length}, direct ${direct.length})`,
-  });
-  reading = false;
-  await loop;
-  writer.close();
-  reader.close();
-  await sub.stop();
-  return { rate: o.rate, dapr: summarize(viaDapr, 0, o.seconds), direct: summarize(direct, 0, o.seconds) };
+  const producer = await directProducer(system);
+  const send = () => producer.send(directTopic, body());
+  try {
+    await atRate(o.rate, 1, publish); // warm-up
+    await atRate(o.rate, 1, send);
+    await waitFor(async () => (viaDapr.length >= o.rate && direct.length >= o.rate ? true : undefined), {
+      timeoutMs: 60_000,
+      what: `the warm-up deliveries (dapr ${viaDapr.length}, direct ${direct.length} of ${o.rate})`,
+    });
+    viaDapr.length = 0;
+    direct.length = 0;
+    await atRate(o.rate, o.seconds, publish);
+    await atRate(o.rate, o.seconds, send);
+    const expected = Math.round(o.rate * o.seconds);
+    await waitFor(async () => (viaDapr.length >= expected && direct.length >= expected ? true : undefined), {
+      timeoutMs: 60_000,
+      what: `${expected} deliveries on each path (dapr ${viaDapr.length}, direct ${direct.length})`,
+    });
+    return {
+      rate: o.rate,
+      baseline:
+        system.broker === 'kafka'
+          ? 'kafkajs producer, and a kafkajs consumer group (`eachMessage`)'
+          : '`XADD`, and a blocking `XREADGROUP` loop on its own connection',
+      dapr: summarize(viaDapr, 0, o.seconds),
+      direct: summarize(direct, 0, o.seconds),
+    };
+  } finally {
+    await producer.close();
+    await consumer.close();
+    await sub.stop();
+  }
 }

@@ -1,4 +1,6 @@
 // Load shapes and statistics for the benchmark: fixed-rate (open model) and closed-loop saturation, percentiles.
+import { readFileSync } from 'node:fs';
+
 export interface Summary {
   n: number;
   errors: number;
@@ -79,16 +81,30 @@ export async function saturate(
   return summarize(lat, errors, (now() - t0) / 1000);
 }
 
-/** Resident memory (MB) and CPU seconds used so far, from /proc. */
-export function footprint(pid: number): { rssMb: number; cpuSeconds: number } | undefined {
+export interface Footprint {
+  /** Resident set: every page mapped in, including the executable's pages that other processes share. */
+  rssMb: number;
+  /** Proportional set: shared pages divided among the processes that map them (what the host really spends). */
+  pssMb: number;
+  /** Pages only this process holds (anonymous heap and stacks, private file pages): what it alone costs. */
+  privateMb: number;
+  cpuSeconds: number;
+}
+
+/** Memory (MB, from smaps_rollup) and CPU seconds used so far (from stat) of one process, via /proc. */
+export function footprint(pid: number): Footprint | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fs = require('node:fs') as typeof import('node:fs');
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    const mb = (k: number) => Math.round((k / 1024) * 10) / 10;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     const ticks = Number(stat[11]) + Number(stat[12]);
-    return { rssMb: Math.round(rss * 10) / 10, cpuSeconds: ticks / 100 };
+    return {
+      rssMb: mb(kb('Rss')),
+      pssMb: mb(kb('Pss')),
+      privateMb: mb(kb('Private_Clean') + kb('Private_Dirty')),
+      cpuSeconds: ticks / 100,
+    };
   } catch {
     return undefined;
   }

@@ -1,13 +1,18 @@
-// Benchmark 1: what publishing through daprd costs over writing the same payload straight to Redis (XADD).
+// Benchmark 1: what publishing through daprd costs over writing the same payload straight to the broker.
 import type { LocalSystem } from '../system';
+import { directProducer, prepareTopics } from './direct';
 import { atRate, saturate, type Summary } from './measure';
-import { RespClient } from './resp';
 
 export interface PublishResult {
   payloadBytes: number;
+  /** The baseline: how the same payload went straight to the broker. */
+  direct: string;
   fixedRate: { rate: number; dapr: Summary; direct: Summary };
   saturation: { concurrency: number; dapr: Summary; direct: Summary };
 }
+
+const DAPR_TOPIC = 'bench-publish';
+const DIRECT_TOPIC = 'bench-direct';
 
 export async function benchPublish(
   system: LocalSystem,
@@ -22,42 +27,33 @@ export async function benchPublish(
     datacontenttype: 'application/json',
     data: { pad: 'p'.repeat(800) },
   });
-  const url = `${s.daprUrl}/v1.0/publish/pubsub/bench-publish`;
+  const withId = (id: string) => payload.replace('"id":"x"', `"id":"${id}"`);
+  await prepareTopics(system, [DAPR_TOPIC, DIRECT_TOPIC]);
+  const url = `${s.daprUrl}/v1.0/publish/pubsub/${DAPR_TOPIC}`;
   const headers = { 'content-type': 'application/cloudevents+json', 'dapr-api-token': system.daprApiToken };
   const viaDapr = async (i: number) => {
-    const res = await fetch(url, { method: 'POST', headers, body: payload.replace('"id":"x"', `"id":"d-${i}"`) });
+    const res = await fetch(url, { method: 'POST', headers, body: withId(`d-${i}`) });
     await res.arrayBuffer();
     if (res.status !== 204) throw new Error(`publish answered ${res.status}`);
   };
-  const redis = await RespClient.open(system.redisPort);
-  const direct = async (i: number) => {
-    const r = await redis.command(
-      'XADD',
-      'bench-direct',
-      'MAXLEN',
-      '~',
-      '100000',
-      '*',
-      'data',
-      payload.replace('"id":"x"', `"id":"r-${i}"`),
-      'metadata',
-      '{}',
-    );
-    if (r instanceof Error) throw r;
-  };
-  // Warm-up: connections, JIT, the stream's first allocation.
-  await saturate(4, 1, viaDapr);
-  await saturate(4, 1, direct);
-  const fixedRate = {
-    rate: o.rate,
-    dapr: await atRate(o.rate, o.seconds, viaDapr),
-    direct: await atRate(o.rate, o.seconds, direct),
-  };
-  const saturation = {
-    concurrency: o.concurrency,
-    dapr: await saturate(o.concurrency, o.seconds, viaDapr),
-    direct: await saturate(o.concurrency, o.seconds, direct),
-  };
-  redis.close();
-  return { payloadBytes: Buffer.byteLength(payload), fixedRate, saturation };
+  const producer = await directProducer(system);
+  const direct = (i: number) => producer.send(DIRECT_TOPIC, withId(`r-${i}`));
+  try {
+    // Warm-up: connections, JIT, the first allocation of each stream or partition.
+    await saturate(4, 1, viaDapr);
+    await saturate(4, 1, direct);
+    const fixedRate = {
+      rate: o.rate,
+      dapr: await atRate(o.rate, o.seconds, viaDapr),
+      direct: await atRate(o.rate, o.seconds, direct),
+    };
+    const saturation = {
+      concurrency: o.concurrency,
+      dapr: await saturate(o.concurrency, o.seconds, viaDapr),
+      direct: await saturate(o.concurrency, o.seconds, direct),
+    };
+    return { payloadBytes: Buffer.byteLength(payload), direct: producer.label, fixedRate, saturation };
+  } finally {
+    await producer.close();
+  }
 }
