@@ -1,4 +1,5 @@
-// The facts order follows: its own OrderCreated records the order; payment and delivery results move it; a failed payment cancels it.
+// The facts order follows: its own OrderCreated records the order; payment and delivery results move it; a failed
+// payment cancels it. A fact that arrives before the order is recorded is parked and applied when it is.
 import {
   buildEvent,
   DeliveryStarted,
@@ -11,43 +12,66 @@ import {
 } from '@lab/contracts';
 import { capped, on, updateState, type EventContext, type Subscription } from '@lab/kit';
 import type { Deps } from './app';
-import { applyFact, placeOrder, type Order } from './domain/order';
+import { applyFact, applyParked, isPlaced, park, placeOrder, type Order, type StoredOrder } from './domain/order';
 import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
 
 export function followSubscriptions(deps: Required<Deps>): Subscription[] {
   const { dapr, config } = deps;
 
-  /** Applies the fact to the stored order once; throws (-> redelivery) while the order is not visible yet. */
+  /** A cancelled order carries the OrderCancelled it announces, so a redelivery re-announces the same event. */
+  function withCancellation(order: Order, traceparent: string): Order {
+    if (order.status !== 'CANCELLED' || order.cancelledEvent) return order;
+    const why = order.history.find(h => h.status === 'CANCELLED');
+    const cancelledEvent = buildEvent(
+      OrderCancelled,
+      {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        reason: why?.reason ?? why?.event ?? 'cancelled',
+        cancelledAt: order.updatedAt,
+      },
+      { source: config.service, id: `order-cancelled-${order.orderId}`, traceparent },
+    );
+    return { ...order, cancelledEvent };
+  }
+
+  /** Announces the cancellation after it is stored; a redelivery announces it again with the same id. */
+  async function announce(value: StoredOrder | undefined) {
+    if (isPlaced(value) && value.cancelledEvent) await dapr.bus.publish(OrderCancelled, value.cancelledEvent);
+  }
+
+  /** Applies the fact to the stored order once, or parks it until the order's OrderCreated is applied. */
   async function follow(orderId: string, fact: string, event: CloudEvent, ctx: EventContext, reason?: string) {
     let outcome = 'duplicate';
-    const { value } = await updateState<Order>(dapr.state, keys.order(orderId), cur => {
-      if (!cur) throw new Error(`order ${orderId} is not stored yet`);
-      const result = applyFact(cur, fact, event.id, deps.now().toISOString(), reason);
+    const at = deps.now().toISOString();
+    const { value } = await updateState<StoredOrder>(dapr.state, keys.order(orderId), cur => {
+      if (!isPlaced(cur)) {
+        outcome = 'parked until the order is recorded';
+        return park(cur, orderId, { event: fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
+      }
+      const result = applyFact(cur, fact, event.id, at, reason);
       if (result.kind === 'duplicate') return undefined;
       outcome = result.moved ? `moved to ${result.order.status}` : `recorded (too late to move a ${cur.status} order)`;
-      if (result.moved && result.order.status === 'CANCELLED') {
-        result.order.cancelledEvent = buildEvent(
-          OrderCancelled,
-          { orderId, customerId: cur.customerId, reason: reason ?? fact, cancelledAt: result.order.updatedAt },
-          { source: config.service, id: `order-cancelled-${orderId}`, traceparent: ctx.traceparent ?? cur.traceparent },
-        );
-      }
-      return result.order;
+      return withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
     });
     ctx.log.info({ orderId, fact, outcome }, 'order followed a fact');
-    // Announce the cancellation after it is stored; a redelivery announces it again with the same id.
-    if (value?.cancelledEvent) await dapr.bus.publish(OrderCancelled, value.cancelledEvent);
+    await announce(value);
   }
 
   /** order's own OrderCreated: the order becomes readable (first write wins; a redelivery changes nothing). */
   async function record(e: CloudEvent<EventData<typeof OrderCreated>>, ctx: EventContext) {
     const d = e.data;
-    const order = placeOrder(d, d.orderId, e.id, d.createdAt, e.traceparent ?? ctx.traceparent ?? '');
-    const { changed } = await updateState<Order>(dapr.state, keys.order(d.orderId), cur => (cur ? undefined : order));
+    const traceparent = e.traceparent ?? ctx.traceparent ?? '';
+    const { changed, value } = await updateState<StoredOrder>(dapr.state, keys.order(d.orderId), cur => {
+      if (isPlaced(cur)) return undefined;
+      const placed = applyParked(placeOrder(d, d.orderId, e.id, d.createdAt, traceparent), cur?.parked ?? []);
+      return withCancellation(placed, traceparent);
+    });
     await updateState<string[]>(dapr.state, keys.byCustomer(d.customerId), cur =>
       cur?.includes(d.orderId) ? undefined : capped([...(cur ?? []), d.orderId], MAX_ORDERS_PER_CUSTOMER),
     );
     if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
+    await announce(value);
   }
 
   return [

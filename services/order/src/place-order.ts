@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { buildEvent, OrderCreated } from '@lab/contracts';
 import { conflict, HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
 import type { Deps } from './app';
-import { PlaceOrderRequest, totalOf, type Order } from './domain/order';
+import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from './domain/order';
 import { keys } from './store';
 
 /** What an Idempotency-Key remembers: the request it was first used with, and the order (and event) it made. */
@@ -65,7 +65,8 @@ export function placeOrderHandler(deps: Required<Deps>) {
     await dapr.bus.publish(OrderCreated, event);
     if (!replay) log.info({ orderId: c.orderId, eventId: event.id }, 'order placed');
 
-    const stored = replay ? (await dapr.state.get<Order>(keys.order(c.orderId)))?.value : undefined;
+    const found = replay ? (await dapr.state.get<StoredOrder>(keys.order(c.orderId)))?.value : undefined;
+    const stored = isPlaced(found) ? found : undefined;
     ctx.status = 202;
     ctx.set('Location', `/orders/${c.orderId}`);
     ctx.set('traceparent', c.traceparent);

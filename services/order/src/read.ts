@@ -2,7 +2,7 @@
 import type Router from '@koa/router';
 import { HttpError, notFound, traceIdOf } from '@lab/kit';
 import type { Deps } from './app';
-import type { Order } from './domain/order';
+import { isPlaced, type StoredOrder } from './domain/order';
 import { keys } from './store';
 
 interface AuditEntry {
@@ -18,8 +18,9 @@ export function mountReads(router: Router, deps: Required<Deps>): void {
   const { dapr, config } = deps;
 
   const load = async (id: string) => {
-    const entry = await dapr.state.get<Order>(keys.order(id));
-    if (!entry) throw notFound(`order ${id}`);
+    // Facts parked before the order's own OrderCreated do not make an order yet.
+    const entry = await dapr.state.get<StoredOrder>(keys.order(id));
+    if (!entry || !isPlaced(entry.value)) throw notFound(`order ${id}`);
     const { cancelledEvent: _c, ...order } = entry.value;
     return order;
   };

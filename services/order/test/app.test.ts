@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { buildEvent, DeadLettered, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import {
+  buildEvent,
+  DeadLettered,
+  OrderCancelled,
+  OrderCreated,
+  PaymentCompleted,
+  PaymentFailed,
+} from '@lab/contracts';
 import { memoryDapr, silentLogger } from '@lab/kit';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -173,14 +180,52 @@ describe('PaymentCompleted subscription', () => {
     expect(res.body.status).toBe('DROP');
   });
 
-  it('asks for redelivery (500) when the order is not visible yet', async () => {
-    const { server } = setup();
-    const res = await request(server)
-      .post('/events/payment-completed')
+  it('parks a fact that arrives before the order is recorded, and applies it when the order is', async () => {
+    const t = setup();
+    await request(t.server).post('/orders').send(body).expect(202);
+    const [created] = t.dapr.bus.of(OrderCreated.topic);
+    const orderId = created!.data.orderId as string;
+    const early = paid(orderId, 'evt-early');
+    for (let i = 0; i < 2; i++) {
+      const res = await request(t.server)
+        .post('/events/payment-completed')
+        .set('Content-Type', 'application/cloudevents+json')
+        .send(JSON.stringify(early))
+        .expect(200);
+      expect(res.body.status).toBe('SUCCESS');
+    }
+    // Parked facts are not an order: nothing to read until OrderCreated is applied.
+    await request(t.server).get(`/orders/${orderId}`).expect(404);
+    await deliverOwn(t.server, t.dapr);
+    const res = await request(t.server).get(`/orders/${orderId}`).expect(200);
+    expect(res.body.status).toBe('PAID');
+    expect(res.body.history.map((h: { event: string }) => h.event)).toEqual(['OrderCreated', 'PaymentCompleted']);
+    // A redelivered OrderCreated changes nothing.
+    await deliverOwn(t.server, t.dapr);
+    const again = await request(t.server).get(`/orders/${orderId}`).expect(200);
+    expect(again.body.history).toHaveLength(2);
+  });
+
+  it('a PaymentFailed parked before the order cancels it when recorded, and OrderCancelled is announced', async () => {
+    const t = setup();
+    await request(t.server).post('/orders').send(body).expect(202);
+    const orderId = t.dapr.bus.of(OrderCreated.topic)[0]!.data.orderId as string;
+    const failed = buildEvent(
+      PaymentFailed,
+      { orderId, customerId: 'c-1', amount: 3000, reason: 'card declined', failedAt: new Date().toISOString() },
+      { source: 'payment' },
+    );
+    await request(t.server)
+      .post('/events/payment-failed')
       .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(paid('unknown')))
-      .expect(500);
-    expect(res.body.status).toBe('RETRY');
+      .send(JSON.stringify(failed))
+      .expect(200);
+    expect(t.dapr.bus.of(OrderCancelled.topic)).toHaveLength(0);
+    await deliverOwn(t.server, t.dapr);
+    const res = await request(t.server).get(`/orders/${orderId}`).expect(200);
+    expect(res.body.status).toBe('CANCELLED');
+    const [cancelled] = t.dapr.bus.of(OrderCancelled.topic);
+    expect(cancelled?.data).toMatchObject({ orderId, reason: 'card declined' });
   });
 
   it('requires the dapr-api-token on sidecar routes when APP_API_TOKEN is set', async () => {

@@ -82,3 +82,43 @@ export function applyFact(order: Order, event: string, eventId: string, at: stri
     order: { ...order, status, updatedAt: moved ? at : order.updatedAt, history: [...order.history, entry] },
   };
 }
+
+/**
+ * A fact that reached order before order's own OrderCreated (they travel on different topics, and payment can
+ * answer before order has read its own event). It is parked under the order's key, and applied when the order
+ * is placed: no retry loop, no redelivery backoff added to the order's convergence.
+ */
+export interface ParkedFact {
+  event: string;
+  eventId: string;
+  at: string;
+  reason?: string;
+}
+
+/** What the order's key holds before OrderCreated was applied: only facts waiting for it. */
+export interface ParkedFacts {
+  orderId: string;
+  parked: ParkedFact[];
+}
+
+export type StoredOrder = Order | ParkedFacts;
+
+/** Parked facts kept per order: more would mean a stream of facts about an order that was never placed. */
+export const MAX_PARKED = 20;
+
+export const isPlaced = (x: StoredOrder | undefined): x is Order => x !== undefined && 'status' in x;
+
+/** Parks a fact once per event id (undefined: already parked); the oldest go first past MAX_PARKED. */
+export function park(cur: ParkedFacts | undefined, orderId: string, fact: ParkedFact): ParkedFacts | undefined {
+  const parked = cur?.parked ?? [];
+  if (parked.some(p => p.eventId === fact.eventId)) return undefined;
+  return { orderId, parked: [...parked, fact].slice(-MAX_PARKED) };
+}
+
+/** The placed order with its parked facts applied in the order they arrived. */
+export function applyParked(order: Order, parked: readonly ParkedFact[]): Order {
+  return parked.reduce((o, p) => {
+    const r = applyFact(o, p.event, p.eventId, p.at, p.reason);
+    return r.kind === 'applied' ? r.order : o;
+  }, order);
+}
