@@ -2,13 +2,14 @@
 // `npm run bench [-- --quick] [-- --broker redis|kafka]`: starts what it needs, measures against same-run
 // baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md.
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { LocalSystem, resolveBroker, type Broker } from '../system';
 import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
+import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
 
 const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK === '1';
@@ -64,6 +65,7 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
   }
 
   // Apps log warnings only: per-event info lines would measure the logger and the log pipe, not the system.
+  let run: BrokerRun;
   const sys = await LocalSystem.start({
     broker,
     portOffset: offset,
@@ -96,7 +98,7 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
     say(
       `POST /orders @${svv.rate}/s p50/p99 ms: event ${svv.event.p50}/${svv.event.p99}, sync chain ${svv.sync.p50}/${svv.sync.p99}`,
     );
-    return {
+    run = {
       broker,
       publish,
       delivery,
@@ -110,6 +112,44 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
   } finally {
     await sys.stop();
   }
+  // The profile has a system of its own: the sampling profiler must not slow the measured steps above.
+  if (broker === brokers()[0]) run.profile = await profileApps(broker, Math.max(5, Math.round(run.knee / 2)));
+  return run;
+}
+
+/** One load step with V8's profiler in every app; the samples of that step, summed by kind of code. */
+async function profileApps(broker: Broker, rate: number): Promise<NonNullable<BrokerRun['profile']>> {
+  const dir = join(runDir, broker, 'profile');
+  const cpuDir = join(dir, 'cpu');
+  rmSync(cpuDir, { recursive: true, force: true });
+  mkdirSync(cpuDir, { recursive: true });
+  const sys = await LocalSystem.start({
+    broker,
+    portOffset: offset,
+    runDir: dir,
+    appEnv: { LOG_LEVEL: 'warn', NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuDir}` },
+    startTimeoutMs: 180_000,
+  });
+  const micros = () => Number(process.hrtime.bigint() / 1000n);
+  const measured = await (async () => {
+    try {
+      await flowStep(sys, 10, 1); // warm-up
+      const from = micros();
+      const step = await flowStep(sys, rate, cfg.stepSeconds);
+      return { from, to: micros(), step };
+    } finally {
+      await sys.stop(); // the apps write their profiles as they exit
+    }
+  })();
+  const { from, to, step } = measured;
+  const shares = summarizeProfiles(cpuDir, from, to);
+  say(
+    `profile @${rate}/s: ${shares
+      .slice(0, 4)
+      .map(x => `${x.kind} ${Math.round(x.share * 100)}%`)
+      .join(', ')}`,
+  );
+  return { rate, seconds: (to - from) / 1e6, orders: step.accepted, shares };
 }
 
 async function main() {

@@ -128,5 +128,17 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
       `The process using the most CPU was ${heaviest}.`,
     '',
   );
+  if (r.profile) {
+    const p = r.profile;
+    out.push(`### ${n}.6 Where the apps' CPU goes`, '');
+    out.push(
+      `The nine apps ran under V8's sampling profiler (\`--cpu-prof\`, a system of its own so the steps above are not slowed) through ${p.orders} orders at ${p.rate}/s; the samples of those ${f(p.seconds)} s, summed over every app by kind of code (self time):`,
+      '',
+      '| kind of code | CPU ms | share |',
+      '| --- | --- | --- |',
+      ...p.shares.map(x => `| ${x.kind} | ${x.ms} | ${Math.round(x.share * 1000) / 10}% |`),
+      '',
+    );
+  }
   return out;
 }

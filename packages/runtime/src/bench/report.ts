@@ -1,6 +1,7 @@
 // The benchmark's Markdown report: one section per broker (report-broker.ts), then what limits the system and
 // the figures against the targets.
 import type { Footprint, Summary } from './measure';
+import type { ProfileShare } from './profile';
 import type { PublishResult } from './publish';
 import type { FlowStep } from './flow';
 import type { DeliveryResult } from './delivery';
@@ -10,6 +11,8 @@ type Fps = { service: string; app?: Footprint; daprd?: Footprint }[];
 
 export interface BrokerRun {
   broker: string;
+  /** Where the apps' CPU went during one step at half the knee (measured on the first broker only). */
+  profile?: { rate: number; seconds: number; orders: number; shares: ProfileShare[] };
   publish: PublishResult[];
   delivery: DeliveryResult[];
   steps: FlowStep[];
