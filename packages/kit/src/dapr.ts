@@ -2,6 +2,7 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
 import type { CloudEvent, EventContract } from '@lab/contracts';
 import { StateConflictError } from './errors';
+import { sidecarRequest } from './sidecar-http';
 
 export interface StateEntry<T> {
   value: T;
@@ -105,14 +106,11 @@ export function connectDapr(s: DaprSettings): DaprPorts {
   const state: StateStore = {
     // A single-key read over the HTTP API: the ETag header is the value's version (the SDK's get drops it).
     async get<T>(key: string) {
-      const res = await fetch(`${base}/state/${encodeURIComponent(s.stateStore)}/${encodeURIComponent(key)}`, {
-        headers,
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = await res.text();
-      if (res.status === 204 || (res.status === 200 && text === '')) return undefined;
-      if (res.status !== 200) throw new Error(`state get of "${key}" failed: HTTP ${res.status} ${text.slice(0, 200)}`);
-      const etag = res.headers.get('etag');
+      const url = `${base}/state/${encodeURIComponent(s.stateStore)}/${encodeURIComponent(key)}`;
+      const { status, headers: answer, text } = await sidecarRequest(url, { headers, timeoutMs: 10_000 });
+      if (status === 204 || (status === 200 && text === '')) return undefined;
+      if (status !== 200) throw new Error(`state get of "${key}" failed: HTTP ${status} ${text.slice(0, 200)}`);
+      const etag = answer.etag;
       // Without a version, an update could silently overwrite a concurrent one: refuse rather than risk it.
       if (!etag) throw new Error(`state get of "${key}" returned no ETag`);
       return { value: JSON.parse(text) as T, etag };
@@ -166,14 +164,15 @@ export function connectDapr(s: DaprSettings): DaprPorts {
 
   const sidecar: Sidecar = {
     async healthy() {
-      const res = await fetch(`${base}/healthz`, { headers, signal: AbortSignal.timeout(1000) });
-      return res.status === 204 || res.status === 200;
+      const { status } = await sidecarRequest(`${base}/healthz`, { headers, timeoutMs: 1000 });
+      return status === 204 || status === 200;
     },
   };
 
   const invoker: Invoker = {
     async invoke<T>(appId: string, path: string, opts: InvokeOptions = {}) {
-      const res = await fetch(`${base}/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`, {
+      const url = `${base}/invoke/${encodeURIComponent(appId)}/method/${path.replace(/^\//, '')}`;
+      const res = await sidecarRequest(url, {
         method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
         headers: {
           ...headers,
@@ -181,9 +180,9 @@ export function connectDapr(s: DaprSettings): DaprPorts {
           ...opts.headers,
         },
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+        timeoutMs: opts.timeoutMs ?? 15_000,
       });
-      const text = await res.text();
+      const text = res.text;
       let body: unknown = text;
       try {
         body = text ? JSON.parse(text) : undefined;
