@@ -65,8 +65,7 @@ describe.each(PROFILES)('profile %s', profile => {
         'dapr.io/app-id': s.name,
         'dapr.io/app-port': String(s.port),
         'dapr.io/config': 'lab',
-        'dapr.io/enable-app-health-check': 'true',
-        'dapr.io/app-health-check-path': '/healthz',
+        'dapr.io/enable-app-health-check': 'false',
         'dapr.io/api-token-secret': 'eda-lab-dapr-api-token',
         'dapr.io/app-token-secret': 'eda-lab-app-api-token',
       });
