@@ -36,6 +36,8 @@ export interface SystemOptions {
   deferred?: string[];
   /** The pub/sub broker (default: $LAB_BROKER, else redis). Redis runs either way: it is the state store. */
   broker?: Broker;
+  /** The Dapr Configuration every sidecar loads (default: components/config.yaml). */
+  daprConfig?: string;
 }
 
 export type Broker = 'redis' | 'kafka';
@@ -181,7 +183,7 @@ export class LocalSystem {
           // The broker is whichever pubsub folder daprd loads: both define the component `pubsub`.
           join(COMPONENTS, 'pubsub', this.broker),
           '--config',
-          join(COMPONENTS, 'config.yaml'),
+          opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
           '--placement-host-address',
           '',
           '--scheduler-host-address',

@@ -9,6 +9,7 @@ import { LocalSystem, resolveBroker, type Broker } from '../system';
 import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
+import { observabilityCost } from './observability';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
 
@@ -113,7 +114,20 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
     await sys.stop();
   }
   // The profile has a system of its own: the sampling profiler must not slow the measured steps above.
-  if (broker === brokers()[0]) run.profile = await profileApps(broker, Math.max(5, Math.round(run.knee / 2)));
+  if (broker === brokers()[0]) {
+    const rate = Math.max(5, Math.round(run.knee / 2));
+    run.profile = await profileApps(broker, rate);
+    const o = await observabilityCost(broker, {
+      rate,
+      seconds: cfg.stepSeconds,
+      offset,
+      runDir: join(dir, 'observability'),
+    });
+    say(
+      `daprd CPU per order @${rate}/s: ${o.shipped.daprdMs} ms with tracing and metrics, ${o.quiet.daprdMs} ms without`,
+    );
+    run.observability = o;
+  }
   return run;
 }
 

@@ -2,6 +2,7 @@
 // the figures against the targets.
 import type { Footprint, Summary } from './measure';
 import type { ProfileShare } from './profile';
+import type { ObservabilityCost } from './observability';
 import type { PublishResult } from './publish';
 import type { FlowStep } from './flow';
 import type { DeliveryResult } from './delivery';
@@ -13,6 +14,8 @@ export interface BrokerRun {
   broker: string;
   /** Where the apps' CPU went during one step at half the knee (measured on the first broker only). */
   profile?: { rate: number; seconds: number; orders: number; shares: ProfileShare[] };
+  /** daprd's CPU per order with tracing and metrics as shipped, and with both off (first broker only). */
+  observability?: ObservabilityCost;
   publish: PublishResult[];
   delivery: DeliveryResult[];
   steps: FlowStep[];
