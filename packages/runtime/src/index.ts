@@ -8,6 +8,8 @@ export type { ServiceEntry, Ports } from './catalog';
 export { waitFor, httpStatus } from './wait';
 export type { WaitOptions } from './wait';
 export { redisCommand } from './redis';
+export { topicCounter, topicLength } from './topics';
+export type { TopicCounter } from './topics';
 export { renderRunFile } from './run-file';
 export { renderAsyncApi } from './asyncapi';
 export { verify, formatReport } from './verify';

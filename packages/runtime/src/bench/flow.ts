@@ -1,5 +1,7 @@
 // Benchmarks 3-5: orders per second through the whole choreography, convergence, sync vs event acceptance, footprint.
 import type { LocalSystem } from '../system';
+import { DeliveryStarted } from '@lab/contracts';
+import { topicCounter } from '../topics';
 import { waitFor } from '../wait';
 import { atRate, footprint, summarize, type Summary } from './measure';
 
@@ -17,6 +19,12 @@ async function post(url: string): Promise<string> {
   return json.orderId;
 }
 
+interface StoredOrder {
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface FlowStep {
   rate: number;
   accepted: number;
@@ -30,39 +38,51 @@ export interface FlowStep {
 /** Offers `rate` orders/s for `seconds`, then waits until every accepted order is SHIPPED and measures. */
 export async function flowStep(system: LocalSystem, rate: number, seconds: number): Promise<FlowStep> {
   const order = system.url('order');
-  const shipped = async () =>
-    ((await (await fetch(`${system.url('stats')}/stats`)).json()) as { totals: { deliveries: number } }).totals
-      .deliveries;
-  const before = await shipped();
-  const ids: string[] = [];
-  const acceptance = await atRate(rate, seconds, async () => ids.push(await post(`${order}/orders`)));
-  const loadEnded = Date.now();
-  // One cheap probe (stats counts DeliveryStarted) instead of polling every order, which would load the system.
-  await waitFor(async () => ((await shipped()) - before >= ids.length ? true : undefined), {
-    timeoutMs: 300_000,
-    what: `${ids.length} orders to ship at ${rate}/s`,
-    intervalMs: 100,
-  });
-  const orders = new Map<string, { status: string; createdAt: string; updatedAt: string }>();
-  for (let i = 0; i < ids.length; i += 16) {
-    await Promise.all(
-      ids
-        .slice(i, i + 16)
-        .map(async id => orders.set(id, (await (await fetch(`${order}/orders/${id}`)).json()) as never)),
+  // The probe reads the broker (how many DeliveryStarted reached the bus), not an app: polling must not load
+  // the processes being measured.
+  const counter = await topicCounter(system);
+  try {
+    const dispatched = () => counter.length(DeliveryStarted.topic).catch(() => 0);
+    const before = await dispatched();
+    const ids: string[] = [];
+    const acceptance = await atRate(rate, seconds, async () => ids.push(await post(`${order}/orders`)));
+    const loadEnded = Date.now();
+    await waitFor(async () => ((await dispatched()) - before >= ids.length ? true : undefined), {
+      timeoutMs: 300_000,
+      what: `${ids.length} orders to be dispatched at ${rate}/s`,
+      intervalMs: 100,
+    });
+    // Dispatched is not yet SHIPPED at order: read every order, and again the few still on their way.
+    const orders = new Map<string, StoredOrder>();
+    await waitFor(
+      async () => {
+        const pending = ids.filter(id => orders.get(id)?.status !== 'SHIPPED');
+        for (let i = 0; i < pending.length; i += 16) {
+          await Promise.all(
+            pending
+              .slice(i, i + 16)
+              .map(async id => orders.set(id, (await (await fetch(`${order}/orders/${id}`)).json()) as StoredOrder)),
+          );
+        }
+        return ids.every(id => orders.get(id)?.status === 'SHIPPED') ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: `${ids.length} orders to be SHIPPED at ${rate}/s`, intervalMs: 100 },
     );
+    const all = [...orders.values()];
+    const conv = all.map(o => Date.parse(o.updatedAt) - Date.parse(o.createdAt));
+    const first = Math.min(...all.map(o => Date.parse(o.createdAt)));
+    const last = Math.max(...all.map(o => Date.parse(o.updatedAt)));
+    return {
+      rate,
+      accepted: ids.length,
+      acceptance,
+      completedPerSecond: Math.round((all.length / Math.max(1, last - first)) * 1000),
+      convergence: summarize(conv, 0, (last - first) / 1000),
+      drainedInMs: Math.max(0, last - loadEnded),
+    };
+  } finally {
+    await counter.close();
   }
-  const all = [...orders.values()].filter(o => o.status === 'SHIPPED');
-  const conv = all.map(o => Date.parse(o.updatedAt) - Date.parse(o.createdAt));
-  const first = Math.min(...all.map(o => Date.parse(o.createdAt)));
-  const last = Math.max(...all.map(o => Date.parse(o.updatedAt)));
-  return {
-    rate,
-    accepted: ids.length,
-    acceptance,
-    completedPerSecond: Math.round((all.length / Math.max(1, last - first)) * 1000),
-    convergence: summarize(conv, 0, (last - first) / 1000),
-    drainedInMs: Math.max(0, last - loadEnded),
-  };
 }
 
 /** POST latency of the event flow versus the synchronous chain, everything healthy, at the same rate. */
