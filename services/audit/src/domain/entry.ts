@@ -20,9 +20,12 @@ export interface AuditEntry {
 
 /** Entries kept per subject (an order has a handful). */
 export const PER_SUBJECT = 200;
-/** The by-type index is split in shards (by event id) so concurrent deliveries rarely collide; newest kept per shard. */
-export const TYPE_SHARDS = 16;
-export const PER_TYPE_SHARD = 100;
+/**
+ * The by-type index is split in shards (by event id) so concurrent deliveries rarely collide; newest kept per
+ * shard. Every event rewrites its whole shard, so many small shards: 64 x 25 keeps the newest 1,600 per type.
+ */
+export const TYPE_SHARDS = 64;
+export const PER_TYPE_SHARD = 25;
 
 export function entryOf(
   e: CloudEvent,

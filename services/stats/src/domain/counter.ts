@@ -7,13 +7,16 @@ export interface Counter {
   recentIds: string[];
 }
 
-/** Each kind is counted in this many shards (by event id), so concurrent deliveries rarely collide. */
-export const SHARDS = 32;
+/**
+ * Each kind is counted in this many shards (by event id), so concurrent deliveries rarely collide. Every event
+ * rewrites its whole shard (ids included), so many small shards rather than a few large ones.
+ */
+export const SHARDS = 128;
 /**
  * Ids remembered per shard: redelivery is deduplicated while fewer than SHARDS x IDS_KEPT (16,000)
  * newer events of the same kind have been counted.
  */
-export const IDS_KEPT = 500;
+export const IDS_KEPT = 125;
 /** Minutes kept per counter. */
 export const MINUTES_KEPT = 24 * 60;
 
