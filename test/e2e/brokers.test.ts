@@ -148,7 +148,7 @@ describe(`broker semantics on ${BROKER}`, () => {
       const auth = await http('GET', `${system.url('gateway')}/authorizations/${id}`);
       expect(auth.body.authorizationId).toBe(payment.body.authorizationId);
       // And its effect applied once: the order moved to PAID once.
-      const o = await http('GET', `${order}/orders/${id}`);
+      const o = { body: await waitForOrderStatus(order, id, 'SHIPPED', 60_000, ['PaymentCompleted']) };
       expect(o.body.history.filter((h: { event: string }) => h.event === 'PaymentCompleted')).toHaveLength(1);
     }
     // Purchase points were granted once per order (one customer per order here).

@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, REPO_ROOT, waitFor } from '@lab/runtime';
-import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, waitForOrderStatus } from './helpers';
+import { BASE, REPO_ROOT } from '@lab/runtime';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, waitForLabUp, waitForOrderStatus } from './helpers';
 
 let child: ChildProcess;
 let exited: Promise<unknown>;
@@ -19,8 +19,9 @@ beforeAll(async () => {
   });
   let out = '';
   child.stdout!.on('data', d => (out += d.toString()));
+  child.stderr!.on('data', d => (out += d.toString()));
   exited = new Promise(r => child.once('exit', r));
-  await waitFor(async () => (/services healthy/.test(out) ? true : undefined), { timeoutMs: 90_000, what: 'lab up' });
+  await waitForLabUp(child, () => out, 90_000);
   const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { chaos: string };
   auth = { authorization: `Bearer ${tokens.chaos}` };
 });

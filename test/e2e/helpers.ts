@@ -1,4 +1,5 @@
 // What the end-to-end suites share: a real local system on shifted ports, HTTP helpers, polling.
+import type { ChildProcess } from 'node:child_process';
 import { formatReport, LocalSystem, verify, waitFor, type SystemOptions, type VerifyInput } from '@lab/runtime';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,31 @@ export const E2E_RUN_DIR = process.env.LAB_E2E_RUN_DIR ?? join(REPO_ROOT, '.run'
 
 export function startSystem(opts: Omit<SystemOptions, 'portOffset' | 'runDir'> = {}) {
   return LocalSystem.start({ ...opts, portOffset: E2E_OFFSET, runDir: E2E_RUN_DIR });
+}
+
+/**
+ * Waits for a `lab-runtime up` child to print its "services healthy" line. Fails at once if the child exits
+ * first, and either way with the tail of what it printed (`output` is read when the error is made, not before).
+ */
+export async function waitForLabUp(child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const tail = () => output().slice(-3000);
+  let state: 'healthy' | 'exited';
+  try {
+    state = await waitFor(
+      async () => {
+        if (/services healthy/.test(output())) return 'healthy' as const;
+        return child.exitCode !== null || child.signalCode !== null ? ('exited' as const) : undefined;
+      },
+      { timeoutMs, what: 'lab-runtime up to print "services healthy"', intervalMs: 100 },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\noutput so far:\n${tail()}`, { cause: err });
+  }
+  if (state === 'exited') {
+    throw new Error(
+      `lab-runtime up exited (code ${child.exitCode}, signal ${child.signalCode}) before it was healthy; output:\n${tail()}`,
+    );
+  }
 }
 
 export interface JsonResponse<T = any> {
@@ -48,17 +74,36 @@ export const anOrder = (customerId = 'c-e2e', unitPrice = 1200) => ({
   items: [{ sku: 'book', quantity: 2, unitPrice }],
 });
 
-/** Polls GET /orders/:id until `status`, and fails with the last state seen. */
-export async function waitForOrderStatus(baseUrl: string, orderId: string, status: string, timeoutMs = 15_000) {
+/** The facts of an order that reached SHIPPED: on both brokers they can be applied in any order. */
+export const SHIPPED_FACTS = ['OrderCreated', 'PaymentCompleted', 'DeliveryStarted'];
+
+/**
+ * Polls GET /orders/:id until `status` and, when `facts` are given, until its history holds each of them; fails
+ * with the last state seen. A fact can arrive after the one that moved the status (DeliveryStarted before
+ * PaymentCompleted: the order is SHIPPED, and PaymentCompleted is recorded a moment later), so a test that
+ * reads the history waits for the facts it reads, not only for the status.
+ */
+export async function waitForOrderStatus(
+  baseUrl: string,
+  orderId: string,
+  status: string,
+  timeoutMs = 15_000,
+  facts: string[] = [],
+) {
   let last: unknown;
+  const has = (body: { history?: { event: string }[] }) => facts.every(f => body.history?.some(h => h.event === f));
   try {
     return await waitFor(
       async () => {
         const res = await http(`GET`, `${baseUrl}/orders/${orderId}`);
         last = res.body;
-        return res.status === 200 && res.body.status === status ? res.body : undefined;
+        return res.status === 200 && res.body.status === status && has(res.body) ? res.body : undefined;
       },
-      { timeoutMs, what: `order ${orderId} to be ${status}`, intervalMs: 20 },
+      {
+        timeoutMs,
+        what: `order ${orderId} to be ${status}${facts.length ? ` with ${facts.join(', ')} in its history` : ''}`,
+        intervalMs: 20,
+      },
     );
   } catch (err) {
     throw new Error(`${(err as Error).message}\nlast order state: ${JSON.stringify(last)}`, { cause: err });

@@ -1,7 +1,7 @@
 // The lecture's central claim, as a test: the same flow built as a synchronous chain fails with its weakest link,
 // while the event flow keeps accepting orders and converges once the link is back.
 import type { LocalSystem } from '@lab/runtime';
-import { anOrder, eventually, http, startSystem, waitForOrderStatus } from './helpers';
+import { anOrder, eventually, http, SHIPPED_FACTS, startSystem, waitForOrderStatus } from './helpers';
 
 let system: LocalSystem;
 let order: string;
@@ -25,7 +25,7 @@ describe('the same flow, synchronous chain versus events', () => {
     const evt = await http('POST', `${order}/orders`, anOrder('iso-event'));
     expect(evt.status).toBe(202);
     const a = (await http('GET', `${order}/orders/${sync.body.orderId}`)).body;
-    const b = await waitForOrderStatus(order, evt.body.orderId, 'SHIPPED');
+    const b = await waitForOrderStatus(order, evt.body.orderId, 'SHIPPED', 15_000, SHIPPED_FACTS);
     const events = (o: { history: { event: string }[] }) => o.history.map(h => h.event).sort();
     expect(events(a)).toEqual(events(b));
     for (const id of [sync.body.orderId, evt.body.orderId]) {

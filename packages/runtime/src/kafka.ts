@@ -105,6 +105,19 @@ function jvmArgs(dir: string): string[] {
   ];
 }
 
+/**
+ * A cluster id as `StorageTool random-uuid` prints it: 16 random bytes in URL-safe base64, never starting with '-'.
+ * Kafka's Uuid.randomUuid() redraws those because command-line tools read them as options; one id in 64 starts so,
+ * and `format -t -…` then failed with "argument --cluster-id/-t: expected one argument" (a `lab up` that exited
+ * before it was healthy, seen as the lifecycle test timing out).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Writes the config; formats the data folder when it has never been formatted (a restart keeps the data). */
 export async function prepareKafka(runDir: string, ports: KafkaPorts): Promise<void> {
   const dir = join(runDir, 'kafka');
@@ -112,8 +125,6 @@ export async function prepareKafka(runDir: string, ports: KafkaPorts): Promise<v
   writeFileSync(join(dir, 'server.properties'), serverProperties(dir, ports));
   writeFileSync(join(dir, 'log4j2.properties'), LOG4J2);
   if (existsSync(join(dir, 'data', 'meta.properties'))) return;
-  // A cluster id is 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints), no JVM needed.
-  const clusterId = randomBytes(16).toString('base64url');
   await promisify(execFile)(
     'java',
     [
@@ -122,8 +133,8 @@ export async function prepareKafka(runDir: string, ports: KafkaPorts): Promise<v
       join(kafkaLibDir(), '*'),
       'kafka.tools.StorageTool',
       'format',
-      '-t',
-      clusterId,
+      // One argument with `=`: a separate value that starts with '-' would be parsed as an option.
+      `--cluster-id=${clusterId()}`,
       '-c',
       join(dir, 'server.properties'),
     ],
