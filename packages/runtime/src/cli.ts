@@ -24,6 +24,11 @@ function table(system: LocalSystem): string {
 
 async function up(broker: Broker): Promise<void> {
   const started = Date.now();
+  process.stdout.write(
+    broker === 'kafka'
+      ? 'Starting Redis (state), Kafka (broker) and every service with its sidecar; ready means each consumer group has its partitions (about 10 s)...\n'
+      : 'Starting Redis (broker and state) and every service with its sidecar...\n',
+  );
   const system = await LocalSystem.start({ console: true, broker });
   const order = system.url('order');
   // The chaos API (same as the in-cluster controller): stop/start/kill a service, set its fault knobs.
