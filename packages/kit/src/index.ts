@@ -8,6 +8,8 @@ export { validate } from './validate';
 export { createHttpShell, requestBody, BODY_LIMIT } from './http';
 export type { HttpShell, HttpShellOptions } from './http';
 export { connectDapr } from './dapr';
+export { sidecarRequest } from './sidecar-http';
+export type { SidecarAnswer, SidecarRequest } from './sidecar-http';
 export type {
   DaprPorts,
   DaprSettings,

@@ -62,14 +62,19 @@ export async function directConsumer(
   onValue: (value: string) => void,
 ): Promise<DirectConsumer> {
   if (system.broker === 'kafka') {
-    // The Dapr component's consumer waits at most 500 ms for a fetch (Sarama's default); so does this one.
+    // The Dapr component's consumer waits at most 500 ms for a fetch (Sarama's default) and works its partitions
+    // in parallel; so does this one. (kafkajs' fetch loop still adds some 10-20 ms per record at a few hundred
+    // records/s here, whatever the wait: docs/performance.md shows it.)
     const consumer = kafkaClient(system.kafkaBrokers, { clientId: 'bench-direct' }).consumer({
       groupId: 'bench-direct',
       maxWaitTimeInMs: 500,
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => onValue(message.value?.toString() ?? '') });
+    await consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachMessage: async ({ message }) => onValue(message.value?.toString() ?? ''),
+    });
     return { close: () => consumer.disconnect() };
   }
   const writer = await RespClient.open(system.redisPort);

@@ -5,21 +5,20 @@ import type { LocalSystem } from '../system';
 import { topicCounter } from '../topics';
 import { waitFor } from '../wait';
 import { atRate, footprint, summarize, type Summary } from './measure';
+import { sendJson } from './client';
 
 // A customer per order, as in a shop with many customers: per-customer records (order list, inbox, points
 // account) stay small, so every step costs the same. A few customers placing thousands of orders would make each
 // event rewrite ever longer lists and the later steps dearer than the first (docs/performance.md says more).
-const body = () =>
-  JSON.stringify({
-    customerId: `bench-${randomUUID()}`,
-    items: [{ sku: 'book', quantity: 1, unitPrice: 1000 }],
-  });
+const body = () => ({
+  customerId: `bench-${randomUUID()}`,
+  items: [{ sku: 'book', quantity: 1, unitPrice: 1000 }],
+});
 
 async function post(url: string): Promise<string> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
-  const json = (await res.json()) as { orderId?: string };
-  if (res.status >= 300 || !json.orderId) throw new Error(`POST answered ${res.status}`);
-  return json.orderId;
+  const res = await sendJson<{ orderId?: string }>(url, body());
+  if (res.status >= 300 || !res.body?.orderId) throw new Error(`POST answered ${res.status}`);
+  return res.body.orderId;
 }
 
 interface StoredOrder {
@@ -64,7 +63,7 @@ export async function flowStep(system: LocalSystem, rate: number, seconds: numbe
           await Promise.all(
             pending
               .slice(i, i + 16)
-              .map(async id => orders.set(id, (await (await fetch(`${order}/orders/${id}`)).json()) as StoredOrder)),
+              .map(async id => orders.set(id, (await sendJson<StoredOrder>(`${order}/orders/${id}`)).body)),
           );
         }
         return ids.every(id => orders.get(id)?.status === 'SHIPPED') ? true : undefined;

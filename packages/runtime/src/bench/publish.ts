@@ -2,6 +2,7 @@
 import type { LocalSystem } from '../system';
 import { directProducer, prepareTopics } from './direct';
 import { atRate, saturate, type Summary } from './measure';
+import { send } from './client';
 
 export interface PublishResult {
   payloadBytes: number;
@@ -32,8 +33,7 @@ export async function benchPublish(
   const url = `${s.daprUrl}/v1.0/publish/pubsub/${DAPR_TOPIC}`;
   const headers = { 'content-type': 'application/cloudevents+json', 'dapr-api-token': system.daprApiToken };
   const viaDapr = async (i: number) => {
-    const res = await fetch(url, { method: 'POST', headers, body: withId(`d-${i}`) });
-    await res.arrayBuffer();
+    const res = await send(url, { method: 'POST', headers, body: withId(`d-${i}`) });
     if (res.status !== 204) throw new Error(`publish answered ${res.status}`);
   };
   const producer = await directProducer(system);

@@ -31,7 +31,7 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
 
   out.push(`### ${n}.1 Publish: through daprd versus straight to ${b}`, '');
   out.push(
-    `Payload ${r.publish[0]?.payloadBytes ?? '?'} bytes. Baseline: ${r.publish[0]?.direct ?? '?'} from Node. daprd path: HTTP \`POST /v1.0/publish\` (what \`@dapr/dapr\` does).`,
+    `Payload ${r.publish[0]?.payloadBytes ?? '?'} bytes. Baseline: ${r.publish[0]?.direct ?? '?'} from Node. daprd path: HTTP \`POST /v1.0/publish\` (what \`@dapr/dapr\` does), sent with node:http on kept-alive sockets (with fetch, the generator's own CPU showed up as several ms of p99).`,
     '',
     '| run | rate | daprd p50 / p90 / p99 ms | direct p50 / p90 / p99 ms | added p90 | added p99 |',
     '| --- | --- | --- | --- | --- | --- |',
