@@ -3,6 +3,8 @@ import type { Footprint } from './measure';
 import type { BrokerRun } from './report';
 
 export const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+/** A difference with its sign: +1.20, -0.40. */
+export const signed = (x: number) => (Number.isFinite(x) && x >= 0 ? `+${f(x)}` : f(x));
 export const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const title = (b: string) => (b === 'kafka' ? 'Kafka' : 'Redis');
@@ -40,13 +42,13 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
     const d = p.fixedRate.dapr;
     const x = p.fixedRate.direct;
     out.push(
-      `| ${i + 1} | ${p.fixedRate.rate}/s | ${f(d.p50)} / ${f(d.p90)} / ${f(d.p99)} | ${f(x.p50)} / ${f(x.p90)} / ${f(x.p99)} | +${f(d.p90 - x.p90)} | +${f(d.p99 - x.p99)} |`,
+      `| ${i + 1} | ${p.fixedRate.rate}/s | ${f(d.p50)} / ${f(d.p90)} / ${f(d.p99)} | ${f(x.p50)} / ${f(x.p90)} / ${f(x.p99)} | ${signed(d.p90 - x.p90)} | ${signed(d.p99 - x.p99)} |`,
     );
   });
   const added99 = addedPublishP99(r);
   out.push(
     '',
-    `Added p99, median of ${added99.length}: **+${f(median(added99))} ms** (spread ${f(Math.min(...added99))} to ${f(Math.max(...added99))}).`,
+    `Added p99, median of ${added99.length}: **${signed(median(added99))} ms** (spread ${f(Math.min(...added99))} to ${f(Math.max(...added99))}).`,
     '',
     '| run | in flight | daprd msg/s | direct msg/s | ratio | daprd p99 ms | direct p99 ms |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -67,9 +69,16 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
   );
   r.delivery.forEach((d, i) => {
     out.push(
-      `| ${i + 1} | ${d.rate}/s | ${f(d.dapr.p50)} / ${f(d.dapr.p90)} / ${f(d.dapr.p99)} | ${f(d.direct.p50)} / ${f(d.direct.p90)} / ${f(d.direct.p99)} | +${f(d.dapr.p50 - d.direct.p50)} | +${f(d.dapr.p99 - d.direct.p99)} |`,
+      `| ${i + 1} | ${d.rate}/s | ${f(d.dapr.p50)} / ${f(d.dapr.p90)} / ${f(d.dapr.p99)} | ${f(d.direct.p50)} / ${f(d.direct.p90)} / ${f(d.direct.p99)} | ${signed(d.dapr.p50 - d.direct.p50)} | ${signed(d.dapr.p99 - d.direct.p99)} |`,
     );
   });
+
+  if (r.delivery.some(d => d.dapr.p50 < d.direct.p50)) {
+    out.push(
+      '',
+      'A negative difference means daprd delivered sooner than the Node consumer did: the baseline client, not the broker, was the slower part of that path.',
+    );
+  }
 
   out.push('', `### ${n}.3 The whole choreography: orders per second and convergence`, '');
   out.push(

@@ -6,7 +6,7 @@ import type { ObservabilityCost } from './observability';
 import type { PublishResult } from './publish';
 import type { FlowStep } from './flow';
 import type { DeliveryResult } from './delivery';
-import { addedPublishP99, brokerSections, cpuPerOrder, f, median } from './report-broker';
+import { addedPublishP99, brokerSections, cpuPerOrder, f, median, signed } from './report-broker';
 
 type Fps = { service: string; app?: Footprint; daprd?: Footprint }[];
 
@@ -67,7 +67,7 @@ export function renderMarkdown(r: BenchResult): string {
   const yes = (ok: boolean) => (ok ? 'met' : 'not met');
   row('bus overhead p99 <= +2 ms over the direct broker', x => {
     const a = median(addedPublishP99(x));
-    return `+${f(a)} ms, ${yes(a <= 2)}`;
+    return `${signed(a)} ms, ${yes(a <= 2)}`;
   });
   row('>= 500 orders/s through the whole choreography on 2 cores', x => `knee ${x.knee}/s, ${yes(x.knee >= 500)}`);
   row('convergence p95 < 100 ms at half the knee', x => {
