@@ -50,17 +50,23 @@ export function createApp(deps: Deps): Koa {
       cur ? undefined : fresh,
     );
     if (!claim) throw new Error('email claim vanished');
-    if (claim.userId !== fresh.userId && (await dapr.state.get<User>(userKey(claim.userId)))) {
+    // Someone else's claim is a conflict once its announcement went out (or the user is stored); before that it
+    // is an attempt that stopped half way, which this request finishes with the same user and the same event id.
+    const finished = async () => claim.announced || (await dapr.state.get<User>(userKey(claim.userId))) !== undefined;
+    if (claim.userId !== fresh.userId && (await finished())) {
       throw conflict(`a user with email ${claim.email} already exists`);
     }
     // Claimed now, or claimed by an attempt whose announcement may not have gone out: announce (same event id).
-    const { traceparent, ...user } = claim;
+    const { traceparent, announced: _announced, ...user } = claim;
     const event = buildEvent(UserRegistered, user, {
       source: config.service,
       id: `user-registered-${user.userId}`,
       traceparent,
     });
     await dapr.bus.publish(UserRegistered, event);
+    await updateState<Claim>(dapr.state, emailKey(req.email), cur =>
+      cur && cur.userId === user.userId && !cur.announced ? { ...cur, announced: true } : undefined,
+    );
     log.info({ userId: user.userId }, 'user registration announced');
     ctx.status = 202;
     ctx.set('Location', `/users/${user.userId}`);

@@ -40,6 +40,15 @@ describe('POST /users', () => {
     });
   });
 
+  it('refuses the same email once the first sign-up was announced, even before user stored it', async () => {
+    const { dapr, s } = setup();
+    await request(s).post('/users').send({ email: 'c@example.com', name: 'C' }).expect(202);
+    // UserRegistered has not come back to user yet: the announcement alone makes the email taken.
+    const dup = await request(s).post('/users').send({ email: 'C@example.com', name: 'C2' }).expect(409);
+    expect(dup.body.error.code).toBe('conflict');
+    expect(dapr.bus.of(UserRegistered.topic)).toHaveLength(1);
+  });
+
   it('finishes a sign-up whose announcement failed, instead of refusing the retry', async () => {
     const t = setup();
     const { dapr, s } = t;
