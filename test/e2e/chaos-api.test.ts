@@ -3,25 +3,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, REPO_ROOT } from '@lab/runtime';
-import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, waitForLabUp, waitForOrderStatus } from './helpers';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, startLabUp, waitForOrderStatus } from './helpers';
 
 let child: ChildProcess;
-let exited: Promise<unknown>;
+let exited: Promise<number | null>;
 const chaos = `http://127.0.0.1:${BASE.chaos + E2E_OFFSET}/chaos`;
 let auth: Record<string, string>;
 const order = `http://127.0.0.1:${3000 + E2E_OFFSET}`;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js'), 'up'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', d => (out += d.toString()));
-  child.stderr!.on('data', d => (out += d.toString()));
-  exited = new Promise(r => child.once('exit', r));
-  await waitForLabUp(child, () => out, 90_000);
+  ({ child, exited } = await startLabUp(90_000));
   const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { chaos: string };
   auth = { authorization: `Bearer ${tokens.chaos}` };
 });

@@ -1,5 +1,5 @@
 // What the end-to-end suites share: a real local system on shifted ports, HTTP helpers, polling.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { formatReport, LocalSystem, verify, waitFor, type SystemOptions, type VerifyInput } from '@lab/runtime';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +39,35 @@ export async function waitForLabUp(child: ChildProcess, output: () => string, ti
       `lab-runtime up exited (code ${child.exitCode}, signal ${child.signalCode}) before it was healthy; output:\n${tail()}`,
     );
   }
+}
+
+export interface LabUp {
+  child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code once it has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Starts `lab-runtime up` on the end-to-end port slot and waits until it reports every service healthy. */
+export async function startLabUp(timeoutMs: number): Promise<LabUp> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js'), 'up'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', d => (out += d.toString()));
+  child.stderr.on('data', d => (out += d.toString()));
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+  const up = { child, output: () => out, exited };
+  try {
+    await waitForLabUp(child, up.output, timeoutMs);
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
+  return up;
 }
 
 export interface JsonResponse<T = any> {

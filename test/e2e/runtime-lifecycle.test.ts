@@ -1,15 +1,13 @@
 // The run command itself: `lab-runtime up` reports a healthy system, and a signal leaves no process behind.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, waitFor } from '@lab/runtime';
+import { waitFor } from '@lab/runtime';
 import { INFRA_PROCESSES } from './broker';
-import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, waitForLabUp, waitForOrderStatus } from './helpers';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, startLabUp, waitForOrderStatus } from './helpers';
 
 // A start takes 5-20 s here (on Kafka every consumer group must be Stable); a start that fails ends the wait at once.
 const STARTUP_MS = 90_000;
 const TEST_MS = 180_000;
-const CLI = join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js');
 
 function alive(pid: number): boolean {
   try {
@@ -27,18 +25,9 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s',
   it(
     'starts every service healthy, serves an order, then stops every process it started',
     async () => {
-      const child = spawn(process.execPath, [CLI, 'up'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LAB_PORT_OFFSET: String(offset), LAB_RUN_DIR: runDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', d => (out += d.toString()));
-      child.stderr.on('data', d => (out += d.toString()));
-      const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
+      const { child, output, exited } = await startLabUp(STARTUP_MS);
       try {
-        await waitForLabUp(child, () => out, STARTUP_MS);
-        expect(out).toMatch(new RegExp(`order\\s+http://127.0.0.1:${3000 + offset}`));
+        expect(output()).toMatch(new RegExp(`order\\s+http://127.0.0.1:${3000 + offset}`));
 
         const order = `http://127.0.0.1:${3000 + offset}`;
         const res = await http('POST', `${order}/orders`, anOrder());
@@ -70,16 +59,7 @@ describe('lab-runtime up, killed with SIGKILL', () => {
   it(
     'leaves no process behind either (the kernel signals each child when the runtime dies)',
     async () => {
-      const child = spawn(process.execPath, [CLI, 'up'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', d => (out += d.toString()));
-      child.stderr.on('data', d => (out += d.toString()));
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      await waitForLabUp(child, () => out, STARTUP_MS);
+      const { child, exited } = await startLabUp(STARTUP_MS);
       const pids = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'pids.json'), 'utf8')) as number[];
       child.kill('SIGKILL');
       await exited;
