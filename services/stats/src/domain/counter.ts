@@ -8,15 +8,15 @@ export interface Counter {
 }
 
 /**
- * Each kind is counted in this many shards (by event id), so concurrent deliveries rarely collide. Every event
- * rewrites its whole shard (ids included), so many small shards rather than a few large ones.
+ * Each kind is counted in this many shards (by event id), so concurrent deliveries rarely collide. GET /stats
+ * reads every shard of every kind, so not more: 128 shards made it slow enough to time out under load.
  */
-export const SHARDS = 128;
+export const SHARDS = 32;
 /**
  * Ids remembered per shard: redelivery is deduplicated while fewer than SHARDS x IDS_KEPT (16,000)
  * newer events of the same kind have been counted.
  */
-export const IDS_KEPT = 125;
+export const IDS_KEPT = 500;
 /** Minutes kept per counter. */
 export const MINUTES_KEPT = 24 * 60;
 
