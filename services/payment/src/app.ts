@@ -21,7 +21,7 @@ import {
   type EventContext,
 } from '@lab/kit';
 import type { Config } from './config';
-import { decisionFrom, type Decision, type Payment } from './domain/payment';
+import { decisionFrom, settleNow, type Decision, type Payment } from './domain/payment';
 
 export type Deps = AppDeps<Config>;
 
@@ -80,9 +80,19 @@ export function createApp(deps: Deps): Koa {
     const key = paymentKey(e.data.orderId);
     let payment = (await dapr.state.get<Payment>(key))?.value;
     if (!payment) {
-      const candidate = record(e.data, await authorize(e.data, ctx), ctx);
+      const decision = await authorize(e.data, ctx);
+      if (!settleNow(decision, e.data.createdAt, now(), config.decisionDeadlineMs)) {
+        // A payment declined because of our own infrastructure would be a wrong answer; ask again later.
+        throw new Error(`${decision.approved ? '' : decision.reason}; asking for redelivery`);
+      }
+      const candidate = record(e.data, decision, ctx);
       payment = (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
       ctx.log.info({ orderId: payment.orderId, status: payment.status, reason: payment.reason }, 'payment decided');
+    } else {
+      ctx.log.info(
+        { orderId: payment.orderId, status: payment.status },
+        'payment already decided; announcing it again',
+      );
     }
     await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, payment.event);
   }

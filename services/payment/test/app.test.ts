@@ -69,10 +69,25 @@ describe('OrderCreated subscription', () => {
     });
   });
 
-  it('fails the payment (a result, not a silence) when the gateway cannot answer', async () => {
+  it('asks for redelivery while a young order meets a gateway that cannot answer, and announces nothing', async () => {
     const { dapr, server } = setup(() => ({ status: 503, body: {} }));
-    await deliver(server, created('o-3', 100)).expect(200);
+    expect((await deliver(server, created('o-3', 100))).status).toBe(500);
+    expect(dapr.bus.published).toHaveLength(0);
+    expect(dapr.state.keys().filter(k => k.startsWith('payment:'))).toEqual([]);
+  });
+
+  it('fails the payment (a result, not a silence) once the order waited past the decision deadline', async () => {
+    const { dapr, server } = setup(() => ({ status: 503, body: {} }));
+    const old = created('o-3b', 100);
+    old.data.createdAt = new Date(Date.now() - 31_000).toISOString();
+    await deliver(server, old).expect(200);
     expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/unavailable \(HTTP 503\)/);
+  });
+
+  it('fails the payment at once when the gateway refuses the request (4xx is an answer)', async () => {
+    const { dapr, server } = setup(() => ({ status: 400, body: {} }));
+    await deliver(server, created('o-3c', 100)).expect(200);
+    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/refused the request \(HTTP 400\)/);
   });
 
   it('charges once per order: a redelivery re-announces the same event without calling the gateway', async () => {

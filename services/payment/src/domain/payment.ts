@@ -21,13 +21,27 @@ export interface GatewayAnswer {
   reason?: string;
 }
 
-export type Decision = { approved: true; authorizationId: string } | { approved: false; reason: string };
+export type Decision =
+  | { approved: true; authorizationId: string }
+  | { approved: false; reason: string; /** The gateway could not answer: worth asking again. */ transient?: true };
 
-/** Turns the gateway's answer (or its absence) into a decision: a gateway that cannot answer fails the payment. */
+/** Turns the gateway's answer (or its absence) into a decision. No answer, or a 5xx, is a transient decline. */
 export function decisionFrom(status: number | undefined, body: unknown): Decision {
-  if (status === undefined) return { approved: false, reason: 'payment gateway unreachable' };
-  if (status !== 200) return { approved: false, reason: `payment gateway unavailable (HTTP ${status})` };
+  if (status === undefined) return { approved: false, reason: 'payment gateway unreachable', transient: true };
+  if (status >= 500)
+    return { approved: false, reason: `payment gateway unavailable (HTTP ${status})`, transient: true };
+  if (status !== 200) return { approved: false, reason: `payment gateway refused the request (HTTP ${status})` };
   const a = body as GatewayAnswer;
   if (a.approved) return { approved: true, authorizationId: a.authorizationId };
   return { approved: false, reason: `declined: ${a.reason ?? 'no reason given'}` };
+}
+
+/**
+ * Whether to settle for a transient decline: only once the order has waited `deadlineMs` since it was placed.
+ * Before that, the event is redelivered (daprd's backoff) and the gateway asked again.
+ */
+export function settleNow(d: Decision, orderCreatedAt: string, now: Date, deadlineMs: number): boolean {
+  if (d.approved || !d.transient) return true;
+  const placed = Date.parse(orderCreatedAt);
+  return Number.isNaN(placed) || now.getTime() - placed >= deadlineMs;
 }
