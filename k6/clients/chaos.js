@@ -9,6 +9,6 @@ export const listServices = () => http.get(`${env.CHAOS_URL}/chaos/services`, op
 export const stopService = s => http.post(`${env.CHAOS_URL}/chaos/services/${s}/stop`, '', opts('POST stop'));
 export const startService = s => http.post(`${env.CHAOS_URL}/chaos/services/${s}/start`, '', opts('POST start'));
 export const killService = s => http.post(`${env.CHAOS_URL}/chaos/services/${s}/kill`, '', opts('POST kill'));
-/** Fault knobs: {latencyMs, jitterMs, errorRate, maxRps}; {} clears them. */
+/** Fault knobs: {latencyMs, jitterMs, errorRate, maxRps, dropRate}; {} clears them. */
 export const setFaults = (s, faults) =>
   http.put(`${env.CHAOS_URL}/chaos/services/${s}/faults`, JSON.stringify(faults), opts('PUT faults'));

@@ -8,7 +8,7 @@ export const USAGE = `usage: node packages/chaos/dist/cli.js <command> [service]
   stop <service>       scale to zero, remembering the replica count
   start <service>      restore the remembered replica count
   kill <service>       delete the service's pods (grace period 0)
-  faults <service>     set fault knobs: --latency-ms N --jitter-ms N --error-rate 0..1 --max-rps N
+  faults <service>     set fault knobs: --latency-ms N --jitter-ms N --error-rate 0..1 --max-rps N --drop-rate 0..1
 options:
   -n, --namespace NS   namespace of the release (default $CHAOS_NAMESPACE, else eda-lab)
   --catalog PATH       the services and their ports (default services/catalog.json)
@@ -42,6 +42,7 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
       'jitter-ms': { type: 'string' },
       'error-rate': { type: 'string' },
       'max-rps': { type: 'string' },
+      'drop-rate': { type: 'string' },
     },
   });
   const [command, service, ...extra] = positionals;
@@ -57,6 +58,7 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
     jitterMs: num('jitter-ms', values['jitter-ms']),
     errorRate: num('error-rate', values['error-rate']),
     maxRps: num('max-rps', values['max-rps']),
+    dropRate: num('drop-rate', values['drop-rate']),
   };
   const given = Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) as Faults;
   const faults = FaultSettings.safeParse(given);
@@ -64,7 +66,7 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
     throw new Error(`invalid faults: ${faults.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   if (Object.keys(given).length === 0)
-    throw new Error('faults needs at least one of --latency-ms --jitter-ms --error-rate --max-rps');
+    throw new Error('faults needs at least one of --latency-ms --jitter-ms --error-rate --max-rps --drop-rate');
   return {
     command,
     service,

@@ -88,6 +88,7 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
       jitterMs: r.int('FAULT_JITTER_MS', 0, 0, 60_000),
       errorRate: r.int('FAULT_ERROR_RATE_PCT', 0, 0, 100) / 100,
       maxRps: r.int('FAULT_MAX_RPS', 0, 0, 100_000),
+      dropRate: r.int('FAULT_DROP_RATE_PCT', 0, 0, 100) / 100,
     },
   };
 }

@@ -1,4 +1,5 @@
-// Fault knobs every service carries: added latency, an error rate, and a throughput cap (a slow consumer).
+// Fault knobs every service carries: added latency, an error rate, a throughput cap (a slow consumer), and a
+// drop rate (a consumer that acknowledges events it never handled: the bug no broker can protect you from).
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
 
@@ -11,10 +12,18 @@ export const FaultSettings = z.strictObject({
   errorRate: z.number().min(0).max(1).default(0),
   /** Requests started per second, at most (0 = no cap); the rest wait their turn. */
   maxRps: z.number().min(0).max(100_000).default(0),
+  /** Share of event deliveries (POST /events/*) answered SUCCESS without being handled (0..1): the event is lost here. */
+  dropRate: z.number().min(0).max(1).default(0),
 });
 export type FaultSettings = z.infer<typeof FaultSettings>;
 
-export const NO_FAULTS: FaultSettings = Object.freeze({ latencyMs: 0, jitterMs: 0, errorRate: 0, maxRps: 0 });
+export const NO_FAULTS: FaultSettings = Object.freeze({
+  latencyMs: 0,
+  jitterMs: 0,
+  errorRate: 0,
+  maxRps: 0,
+  dropRate: 0,
+});
 
 /** Paths never slowed or failed: health, admin and Dapr's startup calls. */
 const EXEMPT = /^\/(healthz|readyz|admin\/|dapr\/)/;
@@ -40,8 +49,8 @@ export class Faults {
     this.nextSlot = 0;
   }
 
-  /** How long this request waits before it runs, and whether it then fails. */
-  plan(): { delayMs: number; fail: boolean } {
+  /** How long this request waits before it runs, whether it then fails, and whether an event delivery is dropped. */
+  plan(): { delayMs: number; fail: boolean; drop: boolean } {
     const s = this.settings;
     let delayMs = s.latencyMs + (s.jitterMs > 0 ? Math.floor(this.random() * s.jitterMs) : 0);
     if (s.maxRps > 0) {
@@ -50,14 +59,22 @@ export class Faults {
       this.nextSlot = slot + 1000 / s.maxRps;
       delayMs += slot - now;
     }
-    return { delayMs, fail: s.errorRate > 0 && this.random() < s.errorRate };
+    return {
+      delayMs,
+      fail: s.errorRate > 0 && this.random() < s.errorRate,
+      drop: s.dropRate > 0 && this.random() < s.dropRate,
+    };
   }
 
   middleware() {
     return async (ctx: Context, next: Next): Promise<void> => {
       if (EXEMPT.test(ctx.path)) return next();
-      const { delayMs, fail } = this.plan();
+      const { delayMs, fail, drop } = this.plan();
       if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
+      if (drop && ctx.method === 'POST' && ctx.path.startsWith('/events/')) {
+        ctx.body = { status: 'SUCCESS', dropped: 'by the dropRate fault knob' };
+        return;
+      }
       if (fail) {
         ctx.status = 503;
         ctx.body = { error: { code: 'injected_fault', message: 'failure injected by the fault knobs' } };

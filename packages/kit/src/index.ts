@@ -34,6 +34,8 @@ export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription 
 export { memoryDapr, MemoryBus, MemoryState, MemoryInvoker } from './memory';
 export type { Published, Route } from './memory';
 export { runService } from './run';
+export { schedule, scheduledTasks, startTasks } from './tasks';
+export type { PeriodicTask } from './tasks';
 export { updateState, capped, shardOf } from './update';
 export type { Mutation, UpdateResult } from './update';
 export { newTraceparent, traceIdOf, traceparentFrom } from './trace';

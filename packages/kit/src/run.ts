@@ -2,6 +2,7 @@
 import type Koa from 'koa';
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
+import { startTasks } from './tasks';
 
 export interface RunOptions {
   app: Koa;
@@ -14,17 +15,20 @@ export interface RunOptions {
 
 export function runService(opts: RunOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
+    let stopTasks = () => {};
     const server = opts.app.listen(opts.port, opts.host);
     server.keepAliveTimeout = 65_000;
     server.once('error', reject);
     server.once('listening', () => {
       opts.log.info({ host: opts.host, port: opts.port }, 'listening');
+      stopTasks = startTasks(opts.app, opts.log);
       resolve(server);
     });
     let closing = false;
     const stop = (signal: string) => {
       if (closing) return;
       closing = true;
+      stopTasks();
       opts.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 5000);
       force.unref();

@@ -4,7 +4,7 @@ import { createHttpShell, Faults, NO_FAULTS, silentLogger } from '../src';
 describe('Faults.plan()', () => {
   it('adds fixed latency plus jitter', () => {
     const f = new Faults({ ...NO_FAULTS, latencyMs: 100, jitterMs: 50 }, () => 0.5);
-    expect(f.plan()).toEqual({ delayMs: 125, fail: false });
+    expect(f.plan()).toEqual({ delayMs: 125, fail: false, drop: false });
   });
 
   it('fails the share of requests the error rate asks for', () => {
@@ -21,6 +21,7 @@ describe('Faults.plan()', () => {
 });
 
 describe('/admin/faults', () => {
+  let handled = 0;
   const shell = (adminToken?: string) => {
     const s = createHttpShell({
       config: { service: 't', adminToken, faults: NO_FAULTS },
@@ -29,6 +30,10 @@ describe('/admin/faults', () => {
     });
     s.router.get('/work', ctx => {
       ctx.body = { ok: true };
+    });
+    s.router.post('/events/t', ctx => {
+      handled += 1;
+      ctx.body = { status: 'SUCCESS' };
     });
     return s.finish().callback();
   };
@@ -48,6 +53,16 @@ describe('/admin/faults', () => {
     await request(app).get('/healthz').expect(200);
     await request(app).put('/admin/faults').set(auth).send({ errorRate: 2 }).expect(400);
     await request(app).put('/admin/faults').set(auth).send({}).expect(200);
+    await request(app).get('/work').expect(200);
+  });
+
+  it('drops event deliveries (answered SUCCESS, never handled) at the drop rate; other requests run', async () => {
+    const app = shell('tok');
+    await request(app).put('/admin/faults').set({ Authorization: 'Bearer tok' }).send({ dropRate: 1 }).expect(200);
+    handled = 0;
+    const res = await request(app).post('/events/t').send({ id: 'e-1' }).expect(200);
+    expect(res.body).toMatchObject({ status: 'SUCCESS', dropped: expect.any(String) });
+    expect(handled).toBe(0);
     await request(app).get('/work').expect(200);
   });
 });
