@@ -1,11 +1,12 @@
 // createApp(deps): order's HTTP API and the facts it follows; never listens, never reads the environment.
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { mountEvents, serviceShell, type AppDeps } from '@lab/kit';
+import { mountEvents, schedule, serviceShell, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
 import { mountReads } from './read';
+import { openOrders } from './reconcile';
 import { isSyncFlow, syncChainHandler } from './sync-chain';
 
 export type Deps = AppDeps<Config>;
@@ -18,6 +19,10 @@ export function createApp(deps: Deps): Koa {
   // Both flows side by side, chosen per request (?flow=sync or X-Flow: sync), so they can be compared under one fault.
   shell.router.post('/orders', ctx => (isSyncFlow(ctx) ? syncFlow(ctx) : eventFlow(ctx)));
   mountReads(shell.router, full);
-  mountEvents(shell.router, deps, followSubscriptions(full));
-  return shell.finish();
+  const watch = openOrders(full);
+  watch.mount(shell.router);
+  mountEvents(shell.router, deps, followSubscriptions(full, watch));
+  const app = shell.finish();
+  schedule(app, { name: 'open-orders sweep', everyMs: deps.config.sweepEveryMs, run: () => watch.sweep() });
+  return app;
 }

@@ -12,10 +12,20 @@ import {
 } from '@lab/contracts';
 import { capped, on, updateState, type EventContext, type Subscription } from '@lab/kit';
 import type { Deps } from './app';
-import { applyFact, applyParked, isPlaced, park, placeOrder, type Order, type StoredOrder } from './domain/order';
+import {
+  applyFact,
+  applyParked,
+  isPlaced,
+  isTerminal,
+  park,
+  placeOrder,
+  type Order,
+  type StoredOrder,
+} from './domain/order';
+import type { OpenOrdersWatch } from './reconcile';
 import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
 
-export function followSubscriptions(deps: Required<Deps>): Subscription[] {
+export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch): Subscription[] {
   const { dapr, config } = deps;
 
   /** A cancelled order carries the OrderCancelled it announces, so a redelivery re-announces the same event. */
@@ -55,6 +65,7 @@ export function followSubscriptions(deps: Required<Deps>): Subscription[] {
       return withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
     });
     ctx.log.info({ orderId, fact, outcome }, 'order followed a fact');
+    if (isPlaced(value) && isTerminal(value.status)) await watch.untrack(orderId);
     await announce(value);
   }
 
@@ -67,6 +78,8 @@ export function followSubscriptions(deps: Required<Deps>): Subscription[] {
       const placed = applyParked(placeOrder(d, d.orderId, e.id, d.createdAt, traceparent), cur?.parked ?? []);
       return withCancellation(placed, traceparent);
     });
+    // Indexed right away (a fact may finish the order meanwhile; the sweep then only finds it closed).
+    if (isPlaced(value)) await watch.track(value);
     await updateState<string[]>(dapr.state, keys.byCustomer(d.customerId), cur =>
       cur?.includes(d.orderId) ? undefined : capped([...(cur ?? []), d.orderId], MAX_ORDERS_PER_CUSTOMER),
     );

@@ -10,6 +10,9 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'CANCELLED';
 
+/** Statuses no fact moves an order out of. */
+export const isTerminal = (s: OrderStatus) => s === 'SHIPPED' || s === 'CANCELLED';
+
 export interface HistoryEntry {
   /** The fact (contract name, e.g. PaymentCompleted). */
   event: string;

@@ -1,0 +1,44 @@
+// Orders still waiting for their outcome, and when each is due to be announced again.
+//
+// Every hop of the flow is at-least-once, yet an end-to-end guarantee cannot rest on every hop being perfect: a
+// consumer that acknowledges an event it never handled (a bug, a bad deploy) loses it for good. order therefore
+// watches its own open orders and, when one has waited too long, announces its OrderCreated again (same event
+// id). Every consumer is idempotent, so the copy changes nothing where the first one arrived, and where it did not,
+// the flow resumes: payment re-announces its decision, delivery its dispatch.
+
+export interface OpenOrder {
+  /** When the order was placed (ISO). */
+  since: string;
+  /** How many times it was announced again, and when last. */
+  nudges: number;
+  lastNudgeAt?: string;
+}
+
+/** One shard of the index: open orders by id. */
+export type OpenOrders = Record<string, OpenOrder>;
+
+export interface NudgePolicy {
+  /** An order open this long (ms) is announced again. */
+  staleAfterMs: number;
+  /** After this many announcements the order is left to an operator (it is listed as stuck). */
+  maxNudges: number;
+}
+
+/**
+ * When an open order is next due: `staleAfterMs` after it was placed, then twice as long after each announcement
+ * (a backlog that is merely slow is not flooded with copies).
+ */
+export function dueAt(o: OpenOrder, p: NudgePolicy): number {
+  const from = Date.parse(o.lastNudgeAt ?? o.since);
+  return from + p.staleAfterMs * 2 ** o.nudges;
+}
+
+export const isStuck = (o: OpenOrder, p: NudgePolicy) => o.nudges >= p.maxNudges;
+
+/** The open orders of a shard that are due now, oldest first. */
+export function dueOrders(shard: OpenOrders, now: Date, p: NudgePolicy): string[] {
+  return Object.entries(shard)
+    .filter(([, o]) => !isStuck(o, p) && dueAt(o, p) <= now.getTime())
+    .sort(([, a], [, b]) => Date.parse(a.since) - Date.parse(b.since))
+    .map(([id]) => id);
+}

@@ -1,0 +1,125 @@
+// order's watch over its open orders: an index kept beside the orders, and a sweep that announces a stale order's
+// OrderCreated again (the reasoning is in domain/open-orders.ts).
+import type Router from '@koa/router';
+import { buildEvent, OrderCreated, type CloudEvent } from '@lab/contracts';
+import { requireAdmin, shardOf, updateState } from '@lab/kit';
+import type { Deps } from './app';
+import { dueAt, dueOrders, isStuck, type NudgePolicy, type OpenOrders } from './domain/open-orders';
+import { isPlaced, isTerminal, type Order, type StoredOrder } from './domain/order';
+import { orderCreatedId } from './place-order';
+import { keys, OPEN_ORDER_SHARDS } from './store';
+
+/** Announcements made by one sweep, at most: a sweep after an outage must not become a flood of its own. */
+const MAX_PER_SWEEP = 100;
+
+const shardKey = (orderId: string) => keys.openOrders(shardOf(orderId, OPEN_ORDER_SHARDS));
+
+export interface SweepResult {
+  open: number;
+  reannounced: string[];
+  closed: string[];
+  stuck: string[];
+}
+
+/** The OrderCreated of a stored order, as first announced (same id, same data, same trace). */
+export function createdEventOf(order: Order, source: string): CloudEvent {
+  const { orderId, customerId, items, totalAmount, createdAt } = order;
+  return buildEvent(
+    OrderCreated,
+    { orderId, customerId, items, totalAmount, createdAt },
+    { source, id: orderCreatedId(orderId), traceparent: order.traceparent || undefined },
+  );
+}
+
+export function openOrders(deps: Required<Deps>) {
+  const { dapr, config, log } = deps;
+  const policy: NudgePolicy = { staleAfterMs: config.staleAfterMs, maxNudges: config.maxReannouncements };
+  const totals = { sweeps: 0, reannounced: 0 };
+
+  /** Called after order stored an order: an open one enters the index (idempotent). */
+  async function track(order: Order): Promise<void> {
+    if (isTerminal(order.status)) return untrack(order.orderId);
+    await updateState<OpenOrders>(dapr.state, shardKey(order.orderId), cur =>
+      cur?.[order.orderId] ? undefined : { ...cur, [order.orderId]: { since: order.createdAt, nudges: 0 } },
+    );
+  }
+
+  /** Called once an order reached SHIPPED or CANCELLED (idempotent). */
+  async function untrack(orderId: string): Promise<void> {
+    await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur => {
+      if (!cur?.[orderId]) return undefined;
+      const { [orderId]: _done, ...rest } = cur;
+      return rest;
+    });
+  }
+
+  async function shards(): Promise<OpenOrders[]> {
+    const all = await dapr.state.getMany<OpenOrders>(
+      Array.from({ length: OPEN_ORDER_SHARDS }, (_, i) => keys.openOrders(i)),
+    );
+    return [...all.values()];
+  }
+
+  /** One pass: every due order is re-announced once (or dropped from the index if it has an outcome after all). */
+  async function sweep(): Promise<SweepResult> {
+    const now = deps.now();
+    const index = await shards();
+    const due = index.flatMap(s => dueOrders(s, now, policy)).slice(0, MAX_PER_SWEEP);
+    const result: SweepResult = {
+      open: index.reduce((n, s) => n + Object.keys(s).length, 0),
+      reannounced: [],
+      closed: [],
+      stuck: index.flatMap(s => Object.keys(s).filter(id => isStuck(s[id]!, policy))),
+    };
+    for (const orderId of due) {
+      const stored = (await dapr.state.get<StoredOrder>(keys.order(orderId)))?.value;
+      if (!isPlaced(stored) || isTerminal(stored.status)) {
+        await untrack(orderId);
+        result.closed.push(orderId);
+        continue;
+      }
+      // Claim this announcement first: with several replicas sweeping, one of them makes it.
+      const { changed, value } = await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur => {
+        const o = cur?.[orderId];
+        if (!o || isStuck(o, policy) || dueAt(o, policy) > now.getTime()) return undefined;
+        return { ...cur, [orderId]: { ...o, nudges: o.nudges + 1, lastNudgeAt: now.toISOString() } };
+      });
+      if (!changed) continue;
+      await dapr.bus.publish(OrderCreated, createdEventOf(stored, config.service));
+      const nudges = value?.[orderId]?.nudges;
+      log.warn(
+        { orderId, status: stored.status, since: stored.createdAt, reannouncement: nudges },
+        nudges === policy.maxNudges
+          ? 'order still open; announced its OrderCreated for the last time (it is now listed as stuck)'
+          : 'order still open; announced its OrderCreated again',
+      );
+      result.reannounced.push(orderId);
+    }
+    totals.sweeps += 1;
+    totals.reannounced += result.reannounced.length;
+    return result;
+  }
+
+  /** GET shows the index and what this process did; POST sweeps now (operators, tests). Both need the admin token. */
+  function mount(router: Router): void {
+    router.get('/admin/open-orders', async ctx => {
+      requireAdmin(ctx, config.adminToken);
+      const index = await shards();
+      const entries = index.flatMap(s => Object.entries(s));
+      ctx.body = {
+        open: entries.length,
+        stuck: entries.filter(([, o]) => isStuck(o, policy)).map(([id, o]) => ({ orderId: id, ...o })),
+        policy: { ...policy, sweepEveryMs: config.sweepEveryMs },
+        thisProcess: totals,
+      };
+    });
+    router.post('/admin/open-orders/sweep', async ctx => {
+      requireAdmin(ctx, config.adminToken);
+      ctx.body = await sweep();
+    });
+  }
+
+  return { track, untrack, sweep, mount };
+}
+
+export type OpenOrdersWatch = ReturnType<typeof openOrders>;

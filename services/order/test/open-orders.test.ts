@@ -1,0 +1,123 @@
+import request from 'supertest';
+import { buildEvent, DeliveryStarted, OrderCreated, PaymentFailed, type CloudEvent } from '@lab/contracts';
+import { memoryDapr, scheduledTasks, silentLogger } from '@lab/kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { dueAt, dueOrders } from '../src/domain/open-orders';
+
+const ADMIN = { Authorization: 'Bearer tok' };
+const body = { customerId: 'c-1', items: [{ sku: 'book', quantity: 2, unitPrice: 1500 }] };
+
+function setup(env: Record<string, string> = {}) {
+  const dapr = memoryDapr();
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const app = createApp({
+    config: loadConfig({ ADMIN_TOKEN: 'tok', ORDER_STALE_AFTER_MS: '60000', ...env }),
+    log: silentLogger(),
+    dapr,
+    now: () => new Date(clock),
+  });
+  const server = app.callback();
+  const deliver = (topic: string, e: CloudEvent) =>
+    request(server)
+      .post(`/events/${topic}`)
+      .set('Content-Type', 'application/cloudevents+json')
+      .send(JSON.stringify(e))
+      .expect(200);
+  const place = async () => {
+    const res = await request(server).post('/orders').send(body).expect(202);
+    for (const e of dapr.bus.of(OrderCreated.topic)) await deliver(OrderCreated.topic, e);
+    return res.body.orderId as string;
+  };
+  const sweep = async () => (await request(server).post('/admin/open-orders/sweep').set(ADMIN).expect(200)).body;
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { app, dapr, server, deliver, place, sweep, advance };
+}
+
+describe('open orders: announced again when they wait too long', () => {
+  it('re-announces a stale order with the very same OrderCreated, then waits twice as long', async () => {
+    const t = setup();
+    const id = await t.place();
+    expect((await t.sweep()).reannounced).toEqual([]); // not stale yet
+    t.advance(60_000);
+    expect(await t.sweep()).toMatchObject({ open: 1, reannounced: [id] });
+    const [first, again] = t.dapr.bus.of(OrderCreated.topic);
+    expect(again).toMatchObject({ id: first!.id, data: first!.data, traceparent: first!.traceparent });
+    t.advance(60_000);
+    expect((await t.sweep()).reannounced).toEqual([]); // the second wait is 120 s
+    t.advance(60_000);
+    expect((await t.sweep()).reannounced).toEqual([id]);
+  });
+
+  it('forgets an order once it has an outcome', async () => {
+    const t = setup();
+    const shipped = await t.place();
+    const cancelled = await t.place();
+    const at = new Date().toISOString();
+    await t.deliver(
+      DeliveryStarted.topic,
+      buildEvent(
+        DeliveryStarted,
+        { orderId: shipped, deliveryId: 'd', customerId: 'c-1', startedAt: at },
+        { source: 'delivery' },
+      ),
+    );
+    await t.deliver(
+      PaymentFailed.topic,
+      buildEvent(
+        PaymentFailed,
+        { orderId: cancelled, customerId: 'c-1', amount: 3000, reason: 'declined', failedAt: at },
+        { source: 'payment' },
+      ),
+    );
+    expect((await request(t.server).get('/admin/open-orders').set(ADMIN).expect(200)).body.open).toBe(0);
+    t.advance(600_000);
+    expect(await t.sweep()).toMatchObject({ open: 0, reannounced: [] });
+  });
+
+  it('lists an order as stuck after the last announcement, and announces it no more', async () => {
+    const t = setup({ ORDER_MAX_REANNOUNCEMENTS: '2' });
+    const id = await t.place();
+    for (const wait of [60_000, 120_000]) {
+      t.advance(wait);
+      expect((await t.sweep()).reannounced).toEqual([id]);
+    }
+    t.advance(10 * 60_000);
+    expect(await t.sweep()).toMatchObject({ reannounced: [], stuck: [id] });
+    const status = (await request(t.server).get('/admin/open-orders').set(ADMIN).expect(200)).body;
+    expect(status.stuck).toEqual([expect.objectContaining({ orderId: id, nudges: 2 })]);
+    expect(t.dapr.bus.of(OrderCreated.topic)).toHaveLength(3);
+  });
+
+  it('needs the admin token', async () => {
+    const t = setup();
+    await request(t.server).post('/admin/open-orders/sweep').expect(401);
+    await request(t.server).get('/admin/open-orders').set('Authorization', 'Bearer nope').expect(401);
+  });
+
+  it('declares the sweep as a periodic task; createApp itself starts nothing', () => {
+    const t = setup({ ORDER_SWEEP_EVERY_MS: '1500' });
+    expect(scheduledTasks(t.app).map(x => ({ name: x.name, everyMs: x.everyMs }))).toEqual([
+      { name: 'open-orders sweep', everyMs: 1500 },
+    ]);
+  });
+});
+
+describe('dueAt / dueOrders', () => {
+  const p = { staleAfterMs: 1000, maxNudges: 3 };
+  it('doubles the wait after each announcement and skips stuck orders', () => {
+    const since = '2026-01-01T00:00:00.000Z';
+    const t0 = Date.parse(since);
+    expect(dueAt({ since, nudges: 0 }, p)).toBe(t0 + 1000);
+    expect(dueAt({ since, nudges: 2, lastNudgeAt: '2026-01-01T00:00:05.000Z' }, p)).toBe(t0 + 5000 + 4000);
+    const shard = {
+      young: { since: '2026-01-01T00:00:09.500Z', nudges: 0 },
+      old: { since, nudges: 0 },
+      older: { since: '2025-12-31T23:59:59.000Z', nudges: 0 },
+      stuck: { since, nudges: 3, lastNudgeAt: since },
+    };
+    expect(dueOrders(shard, new Date(t0 + 10_000), p)).toEqual(['older', 'old']);
+  });
+});
