@@ -1,14 +1,19 @@
 // Real faults in the middle of real traffic, each run ending with the verifier: nothing lost, no effect doubled.
 import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import type { LocalSystem } from '@lab/runtime';
+import { waitFor } from '@lab/runtime';
 import { anOrder, burst, http, publishVia, startSystem, verifySystem } from './helpers';
 
 let system: LocalSystem;
 let order: string;
 const N = Number(process.env.LAB_FAULT_ORDERS ?? 40);
 
+// order's open-orders watch on a short fuse, so the test that loses events on purpose sees it heal in seconds;
+// hop-level recovery (redelivery) of the other faults takes 1-3 s, so the watch rarely has anything to do there.
+const STALE_AFTER_MS = 8000;
+
 beforeAll(async () => {
-  system = await startSystem();
+  system = await startSystem({ appEnv: { ORDER_STALE_AFTER_MS: String(STALE_AFTER_MS), ORDER_SWEEP_EVERY_MS: '500' } });
   order = system.url('order');
 });
 
@@ -56,6 +61,54 @@ describe('faults mid-burst', () => {
     const b = await burst(order, N, { at: { k: N / 4, run: () => system.restartRedis() } });
     expect(b.accepted.length).toBeGreaterThan(N / 4);
     expectClean(await verifySystem(system, 'restart-redis', { orderIds: b.accepted, boundMs: 90_000 }));
+  });
+
+  it('the payment gateway down (a synchronous dependency): orders wait for it and are paid, none declined', async () => {
+    const admin = { authorization: `Bearer ${system.adminToken}` };
+    const asked = async () =>
+      ((await http('GET', `${system.url('payment')}/admin/deliveries`, undefined, admin)).body?.['order-created']
+        ?.redeliveries ?? 0) as number;
+    const before = await asked();
+    await system.stopService('gateway');
+    const b = await burst(order, N / 4);
+    expect(b.refused).toBe(0);
+    // Every order has met the missing gateway at least twice (a first delivery, then a redelivery)...
+    await waitFor(async () => (await asked()) - before >= b.accepted.length || undefined, {
+      timeoutMs: 20_000,
+      what: `payment to ask again for each of ${b.accepted.length} orders`,
+    });
+    // ...and none was decided meanwhile: an outage of ours is not the customer's decline.
+    const statuses = await Promise.all(b.accepted.map(id => http('GET', `${order}/orders/${id}`)));
+    expect(statuses.map(r => r.body?.status).filter(s => s !== 'PENDING')).toEqual([]);
+    await system.startService('gateway');
+    const r = await verifySystem(system, 'gateway-down-then-back', { orderIds: b.accepted, boundMs: 60_000 });
+    expectClean(r);
+    expect(r.orders.cancelled).toBe(0);
+  });
+
+  it('a consumer that acknowledges events it never handled: order announces stale orders again and they converge', async () => {
+    const admin = { authorization: `Bearer ${system.adminToken}` };
+    const faults = `${system.url('payment')}/admin/faults`;
+    const watch = async () => (await http('GET', `${order}/admin/open-orders`, undefined, admin)).body;
+    const before = (await watch()).thisProcess.reannounced as number;
+    // payment drops every OrderCreated on the floor, answering SUCCESS: the broker sees each one as handled.
+    expect((await http('PUT', faults, { dropRate: 1 }, admin)).status).toBe(200);
+    const b = await burst(order, N / 4);
+    expect(b.refused).toBe(0);
+    // Nothing can move while payment loses the events: every order is in the open-orders index.
+    await waitFor(async () => ((await watch()).open >= b.accepted.length ? true : undefined), {
+      timeoutMs: 10_000,
+      what: `all ${b.accepted.length} orders in the open-orders index`,
+    });
+    expect((await http('PUT', faults, {}, admin)).status).toBe(200);
+    const r = await verifySystem(system, 'consumer-loses-events', {
+      orderIds: b.accepted,
+      boundMs: 4 * STALE_AFTER_MS,
+    });
+    expectClean(r);
+    // Each order was announced again at least once; it was the copy that reached payment.
+    expect(r.reannounced - before).toBeGreaterThanOrEqual(b.accepted.length);
+    expect((await watch()).open).toBe(0);
   });
 
   it('a consumer (notification) down under load, then back: its backlog drains', async () => {

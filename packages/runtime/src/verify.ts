@@ -25,6 +25,8 @@ export interface VerifyReport {
   eventsPublished: number;
   /** Deliveries to consumers, and how many of them were redeliveries of an event already seen (per process lifetime). */
   deliveries: { total: number; redeliveries: number };
+  /** OrderCreated events order announced again for orders that waited too long (per process lifetime). */
+  reannounced: number;
   duplicatedEffects: number;
   deadLetters: number;
   convergedInMs: number;
@@ -74,6 +76,30 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     problems.push((err as Error).message);
   }
   const lost = input.orderIds.filter(id => !TERMINAL.includes(orders.get(id)?.status));
+  // Where did each lost order's chain stop? One line per order (the first few), from every service that holds a piece.
+  for (const id of lost.slice(0, 5)) problems.push(await trailOf(id));
+
+  /** What each service knows of one order: the hop after the last one that knows it is where the chain broke. */
+  async function trailOf(id: string): Promise<string> {
+    const part = async (what: string, url: string, pick: (b: Json) => string) => {
+      const r = await get(url, t.adminToken).catch((err: Error) => ({ status: 0, body: err.message }));
+      return `${what}: ${r.status === 200 ? pick(r.body) : r.status === 404 ? 'none' : `HTTP ${r.status}`}`;
+    };
+    const parts = await Promise.all([
+      part('order', `${u('order')}/orders/${id}`, b => b.status),
+      part('gateway authorization', `${u('gateway')}/authorizations/${id}`, b =>
+        b.approved ? 'approved' : 'declined',
+      ),
+      part('payment', `${u('payment')}/payments/${id}`, b => `${b.status} at ${b.decidedAt}`),
+      part('delivery', `${u('delivery')}/deliveries/${id}`, b => b.status),
+      part(
+        'audit',
+        `${u('audit')}/audit?orderId=${id}`,
+        b => (b.entries as Json[]).map(e => e.name).join(', ') || 'nothing',
+      ),
+    ]);
+    return `lost order ${id}: ${parts.join('; ')}`;
+  }
 
   /** One pass over every effect of every order and user; effects converge too, so this is polled. */
   async function evaluate() {
@@ -176,6 +202,9 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     void svc;
   }
 
+  const watch = await get(`${u('order')}/admin/open-orders`, t.adminToken).catch(() => undefined);
+  const reannounced = (watch?.body?.thisProcess?.reannounced ?? 0) as number;
+
   const dl = await get(`${u('audit')}/admin/dead-letters`, t.adminToken);
   const deadLetters = dl.body?.count ?? 0;
   if (input.expectedDeadLetters !== undefined && deadLetters !== input.expectedDeadLetters) {
@@ -193,6 +222,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     users: input.userIds?.length ?? 0,
     eventsPublished,
     deliveries,
+    reannounced,
     duplicatedEffects,
     deadLetters,
     convergedInMs,
@@ -204,6 +234,7 @@ export function formatReport(name: string, r: VerifyReport): string {
     `${name}: ${r.ok ? 'OK' : 'FAILED'}`,
     `  orders accepted ${r.orders.accepted}: shipped ${r.orders.shipped}, cancelled ${r.orders.cancelled}, lost ${r.orders.lost}`,
     `  events published ${r.eventsPublished}; deliveries ${r.deliveries.total}, of which redeliveries ${r.deliveries.redeliveries}`,
+    `  orders announced again by order's open-orders watch (this process): ${r.reannounced}`,
     `  duplicated effects ${r.duplicatedEffects}; dead letters ${r.deadLetters}; converged in ${r.convergedInMs} ms`,
     ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),
   ].join('\n');
