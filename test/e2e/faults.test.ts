@@ -90,7 +90,6 @@ describe('faults mid-burst', () => {
     const admin = { authorization: `Bearer ${system.adminToken}` };
     const faults = `${system.url('payment')}/admin/faults`;
     const watch = async () => (await http('GET', `${order}/admin/open-orders`, undefined, admin)).body;
-    const before = (await watch()).thisProcess.reannounced as number;
     // payment drops every OrderCreated on the floor, answering SUCCESS: the broker sees each one as handled.
     expect((await http('PUT', faults, { dropRate: 1 }, admin)).status).toBe(200);
     const b = await burst(order, N / 4);
@@ -107,7 +106,7 @@ describe('faults mid-burst', () => {
     });
     expectClean(r);
     // Each order was announced again at least once; it was the copy that reached payment.
-    expect(r.reannounced - before).toBeGreaterThanOrEqual(b.accepted.length);
+    expect(r.reannounced).toBeGreaterThanOrEqual(b.accepted.length);
     expect((await watch()).open).toBe(0);
   });
 

@@ -1,6 +1,14 @@
 // What the end-to-end suites share: a real local system on shifted ports, HTTP helpers, polling.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { formatReport, LocalSystem, verify, waitFor, type SystemOptions, type VerifyInput } from '@lab/runtime';
+import {
+  formatReport,
+  LocalSystem,
+  verify,
+  waitFor,
+  type Counters,
+  type SystemOptions,
+  type VerifyInput,
+} from '@lab/runtime';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
@@ -208,10 +216,17 @@ export async function burst(
   return { accepted, refused };
 }
 
-/** The verifier against a LocalSystem; the report is printed and kept in <runDir>/reports/<name>.json. */
+const lastCounters = new WeakMap<LocalSystem, Counters>();
+
+/**
+ * The verifier against a LocalSystem; the report is printed and kept in <runDir>/reports/<name>.json. Deliveries and
+ * re-announcements are counted since the previous verification of the same system (the tests of a file run in turn).
+ */
 export async function verifySystem(system: LocalSystem, name: string, input: VerifyInput) {
   const urls = Object.fromEntries([...system.services.keys()].map(n => [n, system.url(n)]));
-  const report = await verify({ urls, adminToken: system.adminToken }, input);
+  const baseline = lastCounters.get(system);
+  const report = await verify({ urls, adminToken: system.adminToken }, { ...(baseline ? { baseline } : {}), ...input });
+  lastCounters.set(system, report.counters);
   mkdirSync(join(system.runDir, 'reports'), { recursive: true });
   writeFileSync(join(system.runDir, 'reports', `${name}.json`), JSON.stringify(report, null, 2));
   process.stdout.write(formatReport(name, report) + '\n');

@@ -12,6 +12,6 @@ export { topicCounter, topicLength } from './topics';
 export type { TopicCounter } from './topics';
 export { renderRunFile } from './run-file';
 export { renderAsyncApi } from './asyncapi';
-export { verify, formatReport } from './verify';
-export type { VerifyInput, VerifyReport, VerifyTarget } from './verify';
+export { verify, formatReport, readCounters } from './verify';
+export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';
 export { startChaosServer, localBackend } from './chaos';

@@ -14,6 +14,14 @@ export interface VerifyInput {
   boundMs?: number;
   /** Dead letters the run produced on purpose (checked exactly when given). */
   expectedDeadLetters?: number;
+  /** Counters read before the run: deliveries and re-announcements are then reported for the run alone. */
+  baseline?: Counters;
+}
+
+/** The services' own counters (per process lifetime): deliveries and redeliveries per service and topic, and re-announcements. */
+export interface Counters {
+  deliveries: Record<string, Record<string, { deliveries: number; redeliveries: number }>>;
+  reannounced: number;
 }
 
 export interface VerifyReport {
@@ -23,10 +31,15 @@ export interface VerifyReport {
   users: number;
   /** Events the run put on the bus (counted from the audit log). */
   eventsPublished: number;
-  /** Deliveries to consumers, and how many of them were redeliveries of an event already seen (per process lifetime). */
+  /**
+   * Deliveries to consumers, and how many of them were redeliveries of an event already seen: since the baseline when
+   * one was given (a service restarted meanwhile counts from its restart), else over each process's lifetime.
+   */
   deliveries: { total: number; redeliveries: number };
-  /** OrderCreated events order announced again for orders that waited too long (per process lifetime). */
+  /** OrderCreated events order announced again for orders that waited too long (same window as deliveries). */
   reannounced: number;
+  /** The counters at the end of the run (the baseline of the next one). */
+  counters: Counters;
   duplicatedEffects: number;
   deadLetters: number;
   convergedInMs: number;
@@ -191,19 +204,20 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
   problems.push(...effects.problems);
   const { duplicatedEffects, eventsPublished } = effects;
 
-  // Deliveries and redeliveries, as each consumer counted them.
+  // Deliveries and redeliveries, as each consumer counted them, and what order's open-orders watch announced again.
+  const counters = await readCounters(t);
   const deliveries = { total: 0, redeliveries: 0 };
-  for (const [svc, url] of Object.entries(t.urls)) {
-    const r = await get(`${url}/admin/deliveries`, t.adminToken).catch(() => undefined);
-    for (const c of Object.values((r?.body ?? {}) as Record<string, { deliveries: number; redeliveries: number }>)) {
-      deliveries.total += c.deliveries;
-      deliveries.redeliveries += c.redeliveries;
+  for (const [svc, topics] of Object.entries(counters.deliveries)) {
+    for (const [topic, c] of Object.entries(topics)) {
+      const b = input.baseline?.deliveries[svc]?.[topic];
+      // A counter smaller than its baseline belongs to a process that restarted during the run.
+      const since = b && c.deliveries >= b.deliveries ? b : { deliveries: 0, redeliveries: 0 };
+      deliveries.total += c.deliveries - since.deliveries;
+      deliveries.redeliveries += Math.max(0, c.redeliveries - since.redeliveries);
     }
-    void svc;
   }
-
-  const watch = await get(`${u('order')}/admin/open-orders`, t.adminToken).catch(() => undefined);
-  const reannounced = (watch?.body?.thisProcess?.reannounced ?? 0) as number;
+  const base = input.baseline?.reannounced ?? 0;
+  const reannounced = counters.reannounced >= base ? counters.reannounced - base : counters.reannounced;
 
   const dl = await get(`${u('audit')}/admin/dead-letters`, t.adminToken);
   const deadLetters = dl.body?.count ?? 0;
@@ -223,6 +237,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     eventsPublished,
     deliveries,
     reannounced,
+    counters,
     duplicatedEffects,
     deadLetters,
     convergedInMs,
@@ -234,8 +249,20 @@ export function formatReport(name: string, r: VerifyReport): string {
     `${name}: ${r.ok ? 'OK' : 'FAILED'}`,
     `  orders accepted ${r.orders.accepted}: shipped ${r.orders.shipped}, cancelled ${r.orders.cancelled}, lost ${r.orders.lost}`,
     `  events published ${r.eventsPublished}; deliveries ${r.deliveries.total}, of which redeliveries ${r.deliveries.redeliveries}`,
-    `  orders announced again by order's open-orders watch (this process): ${r.reannounced}`,
+    `  orders announced again by order's open-orders watch: ${r.reannounced}`,
     `  duplicated effects ${r.duplicatedEffects}; dead letters ${r.deadLetters}; converged in ${r.convergedInMs} ms`,
     ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),
   ].join('\n');
+}
+
+/** Reads every service's delivery counters and order's re-announcements (a service that does not answer counts 0). */
+export async function readCounters(t: VerifyTarget): Promise<Counters> {
+  const deliveries: Counters['deliveries'] = {};
+  for (const [svc, url] of Object.entries(t.urls)) {
+    const r = await get(`${url}/admin/deliveries`, t.adminToken).catch(() => undefined);
+    deliveries[svc] = (r?.status === 200 ? r.body : {}) as Counters['deliveries'][string];
+  }
+  const order = t.urls.order;
+  const watch = order ? await get(`${order}/admin/open-orders`, t.adminToken).catch(() => undefined) : undefined;
+  return { deliveries, reannounced: (watch?.body?.thisProcess?.reannounced ?? 0) as number };
 }
