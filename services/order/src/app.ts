@@ -23,6 +23,6 @@ export function createApp(deps: Deps): Koa {
   watch.mount(shell.router);
   mountEvents(shell.router, deps, followSubscriptions(full, watch));
   const app = shell.finish();
-  schedule(app, { name: 'open-orders sweep', everyMs: deps.config.sweepEveryMs, run: () => watch.sweep() });
+  schedule(app, { name: 'open-orders sweep', everyMs: watch.everyMs, run: () => watch.sweep() });
   return app;
 }

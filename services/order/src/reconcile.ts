@@ -36,8 +36,11 @@ export function openOrders(deps: Required<Deps>) {
   const policy: NudgePolicy = { staleAfterMs: config.staleAfterMs, maxNudges: config.maxReannouncements };
   const totals = { sweeps: 0, reannounced: 0 };
 
+  const off = config.staleAfterMs === 0;
+
   /** Called after order stored an order: an open one enters the index (idempotent). */
   async function track(order: Order): Promise<void> {
+    if (off) return;
     if (isTerminal(order.status)) return untrack(order.orderId);
     await updateState<OpenOrders>(dapr.state, shardKey(order.orderId), cur =>
       cur?.[order.orderId] ? undefined : { ...cur, [order.orderId]: { since: order.createdAt, nudges: 0 } },
@@ -46,6 +49,7 @@ export function openOrders(deps: Required<Deps>) {
 
   /** Called once an order reached SHIPPED or CANCELLED (idempotent). */
   async function untrack(orderId: string): Promise<void> {
+    if (off) return;
     await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur => {
       if (!cur?.[orderId]) return undefined;
       const { [orderId]: _done, ...rest } = cur;
@@ -62,6 +66,7 @@ export function openOrders(deps: Required<Deps>) {
 
   /** One pass: every due order is re-announced once (or dropped from the index if it has an outcome after all). */
   async function sweep(): Promise<SweepResult> {
+    if (off) return { open: 0, reannounced: [], closed: [], stuck: [] };
     const now = deps.now();
     const index = await shards();
     const due = index.flatMap(s => dueOrders(s, now, policy)).slice(0, MAX_PER_SWEEP);
@@ -119,7 +124,7 @@ export function openOrders(deps: Required<Deps>) {
     });
   }
 
-  return { track, untrack, sweep, mount };
+  return { track, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
 }
 
 export type OpenOrdersWatch = ReturnType<typeof openOrders>;
