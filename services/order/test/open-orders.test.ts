@@ -91,6 +91,15 @@ describe('open orders: announced again when they wait too long', () => {
     expect(t.dapr.bus.of(OrderCreated.topic)).toHaveLength(3);
   });
 
+  it('ORDER_STALE_AFTER_MS=0 turns the watch off: no index, no sweep', async () => {
+    const t = setup({ ORDER_STALE_AFTER_MS: '0' });
+    await t.place();
+    expect(t.dapr.state.keys().filter(k => k.startsWith('open-orders:'))).toEqual([]);
+    t.advance(3_600_000);
+    expect(await t.sweep()).toMatchObject({ open: 0, reannounced: [] });
+    expect(scheduledTasks(t.app).map(x => x.everyMs)).toEqual([0]);
+  });
+
   it('needs the admin token', async () => {
     const t = setup();
     await request(t.server).post('/admin/open-orders/sweep').expect(401);
