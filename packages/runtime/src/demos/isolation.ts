@@ -94,7 +94,10 @@ async function run({ system, short, offset, say }: DemoContext) {
     s('event', 'fault'),
     s('event', 'after'),
   ]);
-  const bound = Math.max(1.5 * eh.p95, eh.p95 + 10);
+  // A publisher that waited for the stopped consumer would show its timeouts (seconds). The slack is for the p95 of
+  // a few dozen requests on a shared 2-core box, which moves by tens of ms on its own (a short run once missed a
+  // 10 ms slack by 0.4 ms on Kafka).
+  const bound = Math.max(1.5 * eh.p95, eh.p95 + 25);
   return {
     measurements: {
       load: [sh, sf, sa, eh, ef, ea],
@@ -130,7 +133,7 @@ async function run({ system, short, offset, say }: DemoContext) {
         evidence: `event ${pct(ef.okRate)} accepted (${ef.ok}/${ef.sent}) while the chain failed ${pct(1 - sf.okRate)}`,
       },
       {
-        claim: "the event flow's p95 under the fault stayed within 1.5x its healthy baseline (10 ms floor)",
+        claim: "the event flow's p95 under the fault stayed within 1.5x its healthy baseline (or 25 ms of it)",
         holds: ef.p95 <= bound,
         evidence: `p95 ${ef.p95} ms vs baseline ${eh.p95} ms (bound ${bound.toFixed(1)} ms)`,
       },
