@@ -69,7 +69,12 @@ export function openOrders(deps: Required<Deps>) {
     if (off) return { open: 0, reannounced: [], closed: [], stuck: [] };
     const now = deps.now();
     const index = await shards();
-    const due = index.flatMap(s => dueOrders(s, now, policy)).slice(0, MAX_PER_SWEEP);
+    // Oldest first across every shard, so a capped sweep never starves the oldest orders.
+    const since = new Map(index.flatMap(s => Object.entries(s).map(([id, o]) => [id, Date.parse(o.since)] as const)));
+    const due = index
+      .flatMap(s => dueOrders(s, now, policy))
+      .sort((a, b) => since.get(a)! - since.get(b)!)
+      .slice(0, MAX_PER_SWEEP);
     const result: SweepResult = {
       open: index.reduce((n, s) => n + Object.keys(s).length, 0),
       reannounced: [],
