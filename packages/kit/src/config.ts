@@ -61,6 +61,8 @@ export interface BaseConfig {
   readonly daprHost: string;
   readonly daprHttpPort: number;
   readonly daprApiToken: string | undefined;
+  /** Deadline of each state and publish call to the sidecar (DAPR_TIMEOUT_MS); past it the request is a 503. */
+  readonly daprTimeoutMs: number;
   readonly appApiToken: string | undefined;
   readonly pubsubName: string;
   readonly stateStore: string;
@@ -79,6 +81,7 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
     daprHost: r.string('DAPR_HOST', '127.0.0.1'),
     daprHttpPort: r.int('DAPR_HTTP_PORT', 3500, 1, 65535),
     daprApiToken: r.optional('DAPR_API_TOKEN'),
+    daprTimeoutMs: r.int('DAPR_TIMEOUT_MS', 5000, 100, 60_000),
     appApiToken: r.optional('APP_API_TOKEN'),
     pubsubName: r.string('PUBSUB_NAME', 'pubsub'),
     stateStore: r.string('STATE_STORE', 'statestore'),

@@ -1,7 +1,6 @@
-// The two Dapr building blocks the services use, behind small interfaces: state and publish.
-import { CommunicationProtocolEnum, DaprClient, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
+// The Dapr building blocks the services use, behind small interfaces: state, publish, invocation.
 import type { CloudEvent, EventContract } from '@lab/contracts';
-import { StateConflictError } from './errors';
+import { SidecarUnavailableError, StateConflictError } from './errors';
 import { sidecarRequest } from './sidecar-http';
 
 export interface StateEntry<T> {
@@ -25,8 +24,14 @@ export interface StateStore {
   delete(key: string): Promise<void>;
 }
 
+export interface PublishOptions {
+  /** Abandons the publish (e.g. the HTTP client that asked for it went away). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
 export interface EventBus {
-  publish<C extends EventContract>(contract: C, event: CloudEvent): Promise<void>;
+  publish<C extends EventContract>(contract: C, event: CloudEvent, opts?: PublishOptions): Promise<void>;
 }
 
 export interface InvokeOptions {
@@ -68,48 +73,50 @@ export interface DaprSettings {
   daprApiToken: string | undefined;
   pubsubName: string;
   stateStore: string;
-}
-
-interface SdkError {
-  status?: number;
-  error_msg?: string;
-}
-
-function sdkError(err: unknown): SdkError {
-  if (err instanceof Error) {
-    try {
-      return JSON.parse(err.message) as SdkError;
-    } catch {
-      return { error_msg: err.message };
-    }
-  }
-  return { error_msg: String(err) };
+  /** Deadline of each state and publish call (default DEFAULT_SIDECAR_TIMEOUT_MS). */
+  daprTimeoutMs?: number;
 }
 
 /** daprd answers an etag mismatch with 409; the Redis store reports a first-write refusal as "failed to set key". */
-function isConflict(e: SdkError): boolean {
-  return e.status === 409 || /etag|version mismatch|already exists|failed to set key/i.test(e.error_msg ?? '');
+function isConflict(status: number, text: string): boolean {
+  return status === 409 || /etag|version mismatch|already exists|failed to set key/i.test(text);
 }
 
-/** The real thing: @dapr/dapr over HTTP to the local sidecar. */
+/** Deadline of every state and publish call unless a call says otherwise (DAPR_TIMEOUT_MS). */
+export const DEFAULT_SIDECAR_TIMEOUT_MS = 5000;
+
+/**
+ * Deadline of a service invocation: the target's own resiliency policy (timeouts, retries, e.g. the gateway's
+ * 3 x 2 s) runs inside it, so it is longer than a state call's.
+ */
+export const INVOKE_TIMEOUT_MS = 15_000;
+
+/**
+ * The real thing: daprd's HTTP API on kept-alive sockets, every call under a deadline (no call can hang a
+ * request or a handler). No answer, a passed deadline or a 5xx from daprd is a SidecarUnavailableError (503).
+ */
 export function connectDapr(s: DaprSettings): DaprPorts {
-  const client = new DaprClient({
-    daprHost: s.daprHost,
-    daprPort: String(s.daprHttpPort),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    ...(s.daprApiToken ? { daprApiToken: s.daprApiToken } : {}),
-    logger: { level: LogLevel.Error },
-  });
+  const timeoutMs = s.daprTimeoutMs ?? DEFAULT_SIDECAR_TIMEOUT_MS;
   const base = `http://${s.daprHost}:${s.daprHttpPort}/v1.0`;
   const headers: Record<string, string> = s.daprApiToken ? { 'dapr-api-token': s.daprApiToken } : {};
+  const json = { ...headers, 'content-type': 'application/json' };
+  const stateUrl = `${base}/state/${encodeURIComponent(s.stateStore)}`;
+
+  /** daprd answered, but not with success: 5xx is the sidecar's or its component's failure, else a plain error. */
+  const failure = (what: string, status: number, text: string) =>
+    status >= 500
+      ? new SidecarUnavailableError(`${what}: daprd answered ${status} ${text.slice(0, 200)}`, 'unknown')
+      : new Error(`${what} failed: HTTP ${status} ${text.slice(0, 200)}`);
 
   const state: StateStore = {
-    // A single-key read over the HTTP API: the ETag header is the value's version (the SDK's get drops it).
+    // A single-key read: the ETag header is the value's version.
     async get<T>(key: string) {
-      const url = `${base}/state/${encodeURIComponent(s.stateStore)}/${encodeURIComponent(key)}`;
-      const { status, headers: answer, text } = await sidecarRequest(url, { headers, timeoutMs: 10_000 });
+      const { status, headers: answer, text } = await sidecarRequest(`${stateUrl}/${encodeURIComponent(key)}`, {
+        headers,
+        timeoutMs,
+      });
       if (status === 204 || (status === 200 && text === '')) return undefined;
-      if (status !== 200) throw new Error(`state get of "${key}" failed: HTTP ${status} ${text.slice(0, 200)}`);
+      if (status !== 200) throw failure(`state get of "${key}"`, status, text);
       const etag = answer.etag;
       // Without a version, an update could silently overwrite a concurrent one: refuse rather than risk it.
       if (!etag) throw new Error(`state get of "${key}" returned no ETag`);
@@ -118,53 +125,66 @@ export function connectDapr(s: DaprSettings): DaprPorts {
     async getMany<T>(keys: string[]) {
       const out = new Map<string, T>();
       if (keys.length === 0) return out;
-      const items = (await client.state.getBulk(s.stateStore, keys)) as Array<{ key: string; data?: T }>;
+      const { status, text } = await sidecarRequest(`${stateUrl}/bulk`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ keys, parallelism: 10 }),
+        timeoutMs,
+      });
+      if (status !== 200) throw failure(`state bulk get of ${keys.length} keys`, status, text);
+      const items = JSON.parse(text) as Array<{ key: string; data?: T; error?: string }>;
       for (const item of items) {
+        if (item.error) throw failure(`state bulk get of "${item.key}"`, 500, item.error);
         if (item.data !== undefined && item.data !== null && (item.data as unknown) !== '')
           out.set(item.key, item.data);
       }
       return out;
     },
     async put<T>(key: string, value: T, opts: PutOptions = {}) {
-      const item: Record<string, unknown> = { key, value };
       if (opts.etag === '') throw new Error(`refusing to write "${key}" with an empty etag`);
-      // The SDK maps its enum to the wire value and drops anything else: a plain 'first-write' string would be
-      // sent as no concurrency at all (last write wins) and the etag would protect nothing.
-      if (opts.etag) {
-        item.etag = opts.etag;
-        item.options = { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE };
-      } else if (opts.onlyIfAbsent) {
-        // With first-write concurrency and no etag, the Redis store inserts only when the key is absent.
-        item.options = { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE };
-      }
-      const res = await client.state.save(s.stateStore, [item as never]);
-      if (res.error) {
-        const e = sdkError(res.error);
-        if (isConflict(e)) throw new StateConflictError(key);
-        throw new Error(`state save of "${key}" failed: ${e.error_msg ?? 'unknown error'}`);
-      }
+      const item: Record<string, unknown> = { key, value };
+      // First-write concurrency: with an etag, write only if it still matches; without one, the Redis store
+      // inserts only when the key is absent.
+      if (opts.etag) item.etag = opts.etag;
+      if (opts.etag || opts.onlyIfAbsent) item.options = { concurrency: 'first-write' };
+      const { status, text } = await sidecarRequest(stateUrl, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify([item]),
+        timeoutMs,
+      });
+      if (status === 204 || status === 200) return;
+      if (isConflict(status, text)) throw new StateConflictError(key);
+      throw failure(`state save of "${key}"`, status, text);
     },
     async delete(key: string) {
-      const res = await client.state.delete(s.stateStore, key);
-      if (res.error) throw new Error(`state delete of "${key}" failed: ${sdkError(res.error).error_msg}`);
+      const { status, text } = await sidecarRequest(`${stateUrl}/${encodeURIComponent(key)}`, {
+        method: 'DELETE',
+        headers,
+        timeoutMs,
+      });
+      if (status !== 204 && status !== 200) throw failure(`state delete of "${key}"`, status, text);
     },
   };
 
   const bus: EventBus = {
-    async publish(contract, event) {
-      const res = await client.pubsub.publish(s.pubsubName, contract.topic, event as unknown as object, {
-        contentType: 'application/cloudevents+json',
-        metadata: { partitionKey: event.subject },
+    async publish(contract, event, opts = {}) {
+      const query = event.subject ? `?metadata.partitionKey=${encodeURIComponent(event.subject)}` : '';
+      const url = `${base}/publish/${encodeURIComponent(s.pubsubName)}/${encodeURIComponent(contract.topic)}${query}`;
+      const { status, text } = await sidecarRequest(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(event),
+        timeoutMs: opts.timeoutMs ?? timeoutMs,
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      if (res.error) {
-        throw new Error(`publish ${contract.name} ${event.id} failed: ${sdkError(res.error).error_msg ?? 'unknown'}`);
-      }
+      if (status !== 204 && status !== 200) throw failure(`publish ${contract.name} ${event.id}`, status, text);
     },
   };
 
   const sidecar: Sidecar = {
     async healthy() {
-      const { status } = await sidecarRequest(`${base}/healthz`, { headers, timeoutMs: 1000 });
+      const { status } = await sidecarRequest(`${base}/healthz`, { headers, timeoutMs: Math.min(1000, timeoutMs) });
       return status === 204 || status === 200;
     },
   };
@@ -180,7 +200,7 @@ export function connectDapr(s: DaprSettings): DaprPorts {
           ...opts.headers,
         },
         ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-        timeoutMs: opts.timeoutMs ?? 15_000,
+        timeoutMs: opts.timeoutMs ?? INVOKE_TIMEOUT_MS,
       });
       const text = res.text;
       let body: unknown = text;

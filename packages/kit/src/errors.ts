@@ -29,6 +29,25 @@ export class StateConflictError extends Error {
   }
 }
 
+/**
+ * The sidecar (or the component behind it) could not serve a call: nothing answered (refused, reset), no answer
+ * came within the deadline, or daprd answered 5xx. The one error middleware answers 503 with Retry-After.
+ * `outcome` says what the caller can know: `not-sent` (nothing reached the sidecar, so nothing happened) or
+ * `unknown` (the call may still take effect, e.g. a publish a frozen sidecar reads when it resumes).
+ */
+export class SidecarUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly outcome: 'not-sent' | 'unknown',
+  ) {
+    super(message);
+    this.name = 'SidecarUnavailableError';
+  }
+}
+
+/** Seconds a client is asked to wait before it tries again after a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
@@ -56,6 +75,22 @@ export function errorMiddleware() {
     try {
       await next();
     } catch (err) {
+      if (err instanceof SidecarUnavailableError) {
+        ctx.status = 503;
+        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+        ctx.body = {
+          error: {
+            code: 'sidecar_unavailable',
+            message:
+              err.outcome === 'not-sent'
+                ? 'a dependency of this service is unavailable; nothing was done, try again later'
+                : 'a dependency of this service did not answer in time; the request may still take effect: ' +
+                  'retry with the same Idempotency-Key where the API takes one',
+          },
+        };
+        ctx.app.emit('error', err, ctx);
+        return;
+      }
       const known = err instanceof HttpError ? err : fromFrameworkError(err as HttpLikeError);
       if (known) {
         ctx.status = known.status;

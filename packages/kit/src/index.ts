@@ -2,13 +2,22 @@ export { envReader, readBaseConfig, ConfigError } from './config';
 export type { BaseConfig, Env } from './config';
 export { createLogger, silentLogger } from './logger';
 export type { Logger } from './logger';
-export { HttpError, StateConflictError, errorMiddleware, notFound, conflict } from './errors';
+export {
+  HttpError,
+  StateConflictError,
+  SidecarUnavailableError,
+  RETRY_AFTER_SECONDS,
+  errorMiddleware,
+  notFound,
+  conflict,
+} from './errors';
 export type { FieldError } from './errors';
 export { validate } from './validate';
 export { createHttpShell, requestBody, BODY_LIMIT } from './http';
 export type { HttpShell, HttpShellOptions } from './http';
-export { connectDapr } from './dapr';
+export { connectDapr, DEFAULT_SIDECAR_TIMEOUT_MS, INVOKE_TIMEOUT_MS } from './dapr';
 export { sidecarRequest } from './sidecar-http';
+export { clientGone } from './client-gone';
 export type { SidecarAnswer, SidecarRequest } from './sidecar-http';
 export type {
   DaprPorts,
@@ -17,6 +26,7 @@ export type {
   InvokeOptions,
   InvokeResult,
   Invoker,
+  PublishOptions,
   PutOptions,
   Sidecar,
   StateEntry,
