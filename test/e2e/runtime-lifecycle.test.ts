@@ -1,7 +1,6 @@
 // The run command itself: `lab-runtime up` reports a healthy system, and a signal leaves no process behind.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@lab/runtime';
+import { recordedPids, waitFor } from '@lab/runtime';
 import { INFRA_PROCESSES } from './broker';
 import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, startLabUp, waitForOrderStatus } from './helpers';
 
@@ -34,7 +33,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('lab-runtime up, stopped with %s',
         expect(res.status).toBe(202);
         await waitForOrderStatus(order, res.body.orderId, 'SHIPPED');
 
-        const pids = JSON.parse(readFileSync(join(runDir, 'pids.json'), 'utf8')) as number[];
+        const pids = recordedPids(join(runDir, 'pids.json'));
         // redis (+ kafka when it is the broker) + an app and a sidecar for each of the nine services
         expect(pids.length).toBe(INFRA_PROCESSES + 2 * 9);
         expect(pids.every(alive)).toBe(true);
@@ -60,7 +59,7 @@ describe('lab-runtime up, killed with SIGKILL', () => {
     'leaves no process behind either (the kernel signals each child when the runtime dies)',
     async () => {
       const { child, exited } = await startLabUp(STARTUP_MS);
-      const pids = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'pids.json'), 'utf8')) as number[];
+      const pids = recordedPids(join(E2E_RUN_DIR, 'pids.json'));
       child.kill('SIGKILL');
       await exited;
       await waitFor(

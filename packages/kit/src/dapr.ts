@@ -111,7 +111,11 @@ export function connectDapr(s: DaprSettings): DaprPorts {
   const state: StateStore = {
     // A single-key read: the ETag header is the value's version.
     async get<T>(key: string) {
-      const { status, headers: answer, text } = await sidecarRequest(`${stateUrl}/${encodeURIComponent(key)}`, {
+      const {
+        status,
+        headers: answer,
+        text,
+      } = await sidecarRequest(`${stateUrl}/${encodeURIComponent(key)}`, {
         headers,
         timeoutMs,
       });

@@ -101,8 +101,12 @@ describe('connectDapr(settings): every call under a deadline', () => {
   it('a 5xx from daprd (its broker or store failed) is a SidecarUnavailableError; a 4xx is not', async () => {
     const failing = await answering(500, '{"errorCode":"ERR_PUBSUB_PUBLISH_MESSAGE","message":"broker down"}');
     const refusing = await answering(400, '{"errorCode":"ERR_MALFORMED_REQUEST","message":"bad"}');
-    const five = await connectDapr(settings(failing.port)).bus.publish(OrderCreated, event()).catch(e => e);
-    const four = await connectDapr(settings(refusing.port)).bus.publish(OrderCreated, event()).catch(e => e);
+    const five = await connectDapr(settings(failing.port))
+      .bus.publish(OrderCreated, event())
+      .catch(e => e);
+    const four = await connectDapr(settings(refusing.port))
+      .bus.publish(OrderCreated, event())
+      .catch(e => e);
     failing.server.close();
     refusing.server.close();
     expect(five).toBeInstanceOf(SidecarUnavailableError);

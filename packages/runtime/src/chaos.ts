@@ -4,7 +4,11 @@ import { createChaosApp, faultsForwarder, type ActionResult, type ChaosBackend }
 import { silentLogger, type Logger } from '@lab/kit';
 import type { LocalSystem } from './system';
 
-/** Local semantics: stop and start the app and its sidecar; kill is kill -9 of both and a restart, like a pod recreated. */
+/**
+ * Local semantics: `stop` stops the app and its sidecar and keeps them down (the supervisor leaves them alone) until
+ * `start`; `kill` is kill -9 of both, and the supervisor restarts them as it restarts any crashed process (like a
+ * pod deleted and recreated by its Deployment); the answer comes once the service is healthy again.
+ */
 export function localBackend(system: LocalSystem): ChaosBackend {
   const running = (name: string) => {
     const s = system.service(name);
@@ -25,8 +29,9 @@ export function localBackend(system: LocalSystem): ChaosBackend {
         name,
         'kill',
         async () => {
-          await system.stopService(name, { kill: true });
-          await system.startService(name);
+          // A service kept down by `stop` has nothing to kill: start it, as a recreated pod would be.
+          if (!running(name)) await system.startService(name);
+          else await system.crashService(name);
         },
         true,
       ),

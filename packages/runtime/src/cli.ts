@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `lab up`: the whole system in one terminal; Ctrl-C stops every process it started.
 import { join } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { startChaosServer } from './chaos';
+import { signalRecorded } from './pid-file';
 import { LocalSystem, resolveBroker, type Broker } from './system';
 import { BASE, REPO_ROOT } from './catalog';
 
@@ -70,14 +71,14 @@ function down(): void {
     process.stdout.write('nothing is running\n');
     return;
   }
-  for (const pid of JSON.parse(readFileSync(pidFile, 'utf8')) as number[]) {
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
+  // Only processes that are still the ones the last run started (same boot, same start time): see pid-file.ts.
+  const { signalled, skipped } = signalRecorded(pidFile, 'SIGTERM');
+  process.stdout.write(`sent SIGTERM to ${signalled.length} process group(s) of the last run\n`);
+  if (skipped.length > 0) {
+    process.stdout.write(
+      `left alone ${skipped.length} live process(es) with a recorded pid that are not the run's (a reboot or a reused pid): ${skipped.join(', ')}\n`,
+    );
   }
-  process.stdout.write('sent SIGTERM to every process of the last run\n');
 }
 
 /** `--broker kafka` or `--broker=kafka` (default: $LAB_BROKER, else redis). */

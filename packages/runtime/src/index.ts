@@ -15,3 +15,6 @@ export { renderAsyncApi } from './asyncapi';
 export { verify, formatReport, readCounters } from './verify';
 export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';
 export { startChaosServer, localBackend } from './chaos';
+export { recordedPids, signalRecorded, verifiedPids, writePidFile, startTimeOf } from './pid-file';
+export { ManagedProcess, backoffMs, BACKOFF } from './process';
+export type { ProcessSpec } from './process';

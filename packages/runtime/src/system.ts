@@ -1,7 +1,7 @@
 // The local runtime: Redis (and Kafka when it is the broker), then every service with its own daprd, started
 // together, watched, stopped together.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, portEnvName, portsFor, readCatalog, REPO_ROOT, type Ports, type ServiceEntry } from './catalog';
 import { formatAppLine, prefixer, redisLineWorthShowing, sidecarLineWorthShowing } from './console';
@@ -14,6 +14,7 @@ import {
   waitForKafka,
 } from './kafka';
 import { ManagedProcess } from './process';
+import { removePidFile, signalRecorded, writePidFile } from './pid-file';
 import { redisProcess, waitForRedis } from './redis';
 import { httpStatus, waitFor } from './wait';
 
@@ -68,22 +69,19 @@ export function daprdBinary(explicit?: string): string {
   return 'daprd';
 }
 
-/** Kills process groups a crashed earlier run left behind (their pids are in <runDir>/pids.json). */
+/**
+ * Kills process groups a crashed earlier run left behind (<runDir>/pids.json), but only those that are provably
+ * still its processes (same boot, same start time): after a reboot the same pids belong to someone else.
+ */
 function reapStale(pidFile: string): void {
-  if (!existsSync(pidFile)) return;
-  try {
-    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
-    for (const pid of pids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  } catch {
-    /* unreadable: ignore */
+  const { skipped } = signalRecorded(pidFile, 'SIGKILL');
+  if (skipped.length > 0) {
+    process.stderr.write(
+      `${pidFile}: left alone ${skipped.length} live process(es) whose pid was recorded but which are not ` +
+        `the ones that run started (${skipped.join(', ')}): a reboot or a reused pid\n`,
+    );
   }
-  rmSync(pidFile, { force: true });
+  removePidFile(pidFile);
 }
 
 export class LocalSystem {
@@ -199,6 +197,8 @@ export class LocalSystem {
         env: daprEnv,
         cwd: this.runDir,
         logFile: join(this.runDir, 'logs', `${entry.name}.dapr.log`),
+        restart: true,
+        onSupervisor: m => this.supervised(m, opts.console ? prefix(entry.name, true) : undefined),
         ...(opts.console
           ? { onLine: (l: string) => sidecarLineWorthShowing(l) && out(prefix(entry.name, true) + l) }
           : {}),
@@ -222,6 +222,8 @@ export class LocalSystem {
         },
         cwd: REPO_ROOT,
         logFile: join(this.runDir, 'logs', `${entry.name}.log`),
+        restart: true,
+        onSupervisor: m => this.supervised(m, opts.console ? prefix(entry.name) : undefined),
         ...(opts.console ? { onLine: (l: string) => out(prefix(entry.name) + formatAppLine(l)) } : {}),
       });
       this.services.set(entry.name, {
@@ -271,14 +273,26 @@ export class LocalSystem {
     return this.service(name).url;
   }
 
-  /** Both processes up, the sidecar ready (it has the app's subscriptions), the app ready. */
-  async waitHealthy(name: string, timeoutMs = this.timeoutMs): Promise<void> {
+  /** What the supervisor said (unexpected exits, restarts), oldest first; also on the console and in the logs. */
+  readonly supervisorLog: { at: number; message: string }[] = [];
+
+  private supervised(message: string, consolePrefix: string | undefined): void {
+    this.supervisorLog.push({ at: Date.now(), message });
+    if (consolePrefix !== undefined) process.stdout.write(consolePrefix + message + '\n');
+    this.savePids();
+  }
+
+  /**
+   * Both processes up, the sidecar ready (it has the app's subscriptions), the app ready. A process that is down
+   * fails the wait at once, unless `restarting` (the supervisor is bringing it back).
+   */
+  async waitHealthy(name: string, timeoutMs = this.timeoutMs, restarting = false): Promise<void> {
     const s = this.service(name);
     const check = async (label: string, url: string, ok: number[]) => {
       await waitFor(
         async () => {
           for (const p of [s.app, s.sidecar]) {
-            if (!p.running) {
+            if (!p.running && !(restarting && p.restarting)) {
               throw new Error(`${p.spec.name} exited with code ${p.exitCode}; see ${p.spec.logFile}`);
             }
           }
@@ -310,6 +324,17 @@ export class LocalSystem {
   async stopService(name: string, opts: { kill?: boolean } = {}): Promise<void> {
     const s = this.service(name);
     await Promise.all(opts.kill ? [s.app.kill(), s.sidecar.kill()] : [s.app.stop(), s.sidecar.stop()]);
+  }
+
+  /**
+   * kill -9 of a service's app and/or sidecar as a crash would be: the supervisor restarts them; resolves once the
+   * service is healthy again.
+   */
+  async crashService(name: string, which: 'app' | 'sidecar' | 'both' = 'both'): Promise<void> {
+    const s = this.service(name);
+    const procs = which === 'both' ? [s.app, s.sidecar] : [which === 'app' ? s.app : s.sidecar];
+    await Promise.all(procs.map(p => p.crash()));
+    await this.waitHealthy(name, this.timeoutMs, true);
   }
 
   async stopApp(name: string, opts: { kill?: boolean } = {}): Promise<void> {
@@ -367,10 +392,10 @@ export class LocalSystem {
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].flatMap(s => [s.app.stop(), s.sidecar.stop()]));
     await Promise.all([this.redis.stop(), this.kafka?.stop()]);
-    rmSync(this.pidFile, { force: true });
+    removePidFile(this.pidFile);
   }
 
   private savePids(): void {
-    writeFileSync(this.pidFile, JSON.stringify(this.pids()));
+    writePidFile(this.pidFile, this.pids());
   }
 }
