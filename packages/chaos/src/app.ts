@@ -1,7 +1,6 @@
 // The chaos HTTP API (also offered by the local runtime, so k6 scenarios run unchanged against both).
-import { timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import { createHttpShell, HttpError, NO_FAULTS, requestBody, type Logger } from '@lab/kit';
+import { createHttpShell, NO_FAULTS, requestBody, type Logger } from '@lab/kit';
 import type { ChaosBackend } from './backend';
 import type { FaultsForwarder } from './faults';
 import { parseFaults, targetNamed, type Target } from './targets';
@@ -17,31 +16,18 @@ export interface ChaosAppDeps {
   log: Logger;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function createChaosApp(deps: ChaosAppDeps): Koa {
   if (!deps.chaosToken) throw new Error('a chaos token is required');
+  // The kit's guard checks /chaos (in any spelling: /CHAOS, //chaos, /%63haos) before routing, so an
+  // unauthenticated caller learns nothing, not even which services exist.
   const shell = createHttpShell({
-    config: { service: 'chaos', adminToken: deps.adminToken, faults: NO_FAULTS },
+    config: { service: 'chaos', adminToken: deps.adminToken, appApiToken: undefined, faults: NO_FAULTS },
     log: deps.log,
     ready: () => deps.backend.ready(),
+    guard: [{ prefix: 'chaos', credential: 'chaos' }],
+    chaosToken: deps.chaosToken,
   });
-  const { app, router } = shell;
-
-  // Guard before routing, so an unauthenticated caller learns nothing (not even which services exist).
-  app.use(async (ctx, next) => {
-    if (ctx.path === '/chaos' || ctx.path.startsWith('/chaos/')) {
-      const m = /^Bearer (.+)$/.exec(ctx.get('authorization'));
-      if (!m || !sameToken(m[1] ?? '', deps.chaosToken)) {
-        throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <CHAOS_TOKEN>');
-      }
-    }
-    await next();
-  });
+  const { router } = shell;
 
   router.get('/chaos/services', async ctx => {
     ctx.body = { services: await deps.backend.list() };

@@ -65,6 +65,38 @@ describe('chaos API authentication', () => {
     expect(calls).toEqual([]);
   });
 
+  // Issue 13, class 1: the router used to match case-insensitively while the guard compared a prefix, so these
+  // stopped services without a token.
+  it.each([
+    ['POST', '/CHAOS/services/order/stop'],
+    ['POST', '/cHaos/services/order/kill'],
+    ['PUT', '/cHaos/services/order/faults'],
+    ['POST', '//chaos/services/order/stop'],
+    ['POST', '/%63haos/services/order/stop'],
+    ['POST', '/%2563haos/services/order/stop'],
+    ['POST', '/chaos/services/order/stop/'],
+    ['POST', '/x/../chaos/services/order/stop'],
+    ['GET', '/CHAOS/services'],
+    ['GET', '/Chaos'],
+  ])('%s %s (another spelling) without the token is 401 and touches nothing', async (method, path) => {
+    const { app, calls, sent } = build();
+    const res = await request(app)[method.toLowerCase() as 'get'](path).send({ dropRate: 1 });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
+    expect(calls).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it.each(['/CHAOS/services/order/stop', '//chaos/services/order/stop', '/chaos/services/order/stop/'])(
+    'POST %s with the token is 404: only the canonical spelling acts',
+    async path => {
+      const { app, calls } = build();
+      const res = await request(app).post(path).set(auth);
+      expect(res.status).toBe(404);
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('refuses a wrong token', async () => {
     const res = await request(build().app).get('/chaos/services').set('Authorization', 'Bearer nope');
     expect(res.status).toBe(401);

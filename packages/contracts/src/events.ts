@@ -2,15 +2,38 @@
 import { z } from 'zod';
 import { defineEvent } from './define';
 
-const id = z.string().min(1).max(128);
+/**
+ * Every id that becomes part of a state key (orderId, customerId, userId, paymentId, deliveryId, Idempotency-Key,
+ * path and query ids): 1-128 of A-Z a-z 0-9 `.` `_` `:` `-`. daprd refuses keys containing `||` (its own separator),
+ * and a key it refuses fails every retry: such an id is refused at the edge (400) and in events (dead letter).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const Id = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (ids become state keys)');
+const id = Id;
 const instant = z.iso.datetime();
-const money = z.number().int().nonnegative();
+
+/**
+ * Business bounds (amounts in KRW, whole won): a unit price at most 10^9 and an order total at most 10^12. With
+ * at most 100 items of at most 1000 each, every partial sum of quantity * unitPrice is at most 10^14, far below
+ * Number.MAX_SAFE_INTEGER (about 9 * 10^15): totals are exact, and an order that passes the request schema always
+ * builds its event.
+ */
+export const MAX_UNIT_PRICE = 1_000_000_000;
+export const MAX_ORDER_TOTAL = 1_000_000_000_000;
+export const MAX_QUANTITY = 1000;
+export const MAX_ITEMS = 100;
+const money = z.number().int().nonnegative().max(MAX_ORDER_TOTAL);
 
 export const OrderItem = z.strictObject({
   sku: z.string().min(1).max(64),
-  quantity: z.number().int().min(1).max(1000),
-  unitPrice: money,
+  quantity: z.number().int().min(1).max(MAX_QUANTITY),
+  unitPrice: z.number().int().nonnegative().max(MAX_UNIT_PRICE),
 });
+
+/** What the items of an order cost together (exact: the bounds above keep every partial sum a safe integer). */
+export const orderTotal = (items: readonly OrderItem[]) => items.reduce((s, i) => s + i.quantity * i.unitPrice, 0);
 export type OrderItem = z.infer<typeof OrderItem>;
 
 export const OrderCreated = defineEvent({
@@ -21,7 +44,7 @@ export const OrderCreated = defineEvent({
   schema: z.object({
     orderId: id,
     customerId: id,
-    items: z.array(OrderItem).min(1).max(100),
+    items: z.array(OrderItem).min(1).max(MAX_ITEMS),
     totalAmount: money,
     createdAt: instant,
   }),

@@ -1,4 +1,17 @@
-import { allEvents, buildEvent, OrderCreated, parseEvent, PaymentCompleted } from '../src';
+import {
+  allEvents,
+  buildEvent,
+  Id,
+  MAX_ITEMS,
+  MAX_ORDER_TOTAL,
+  MAX_QUANTITY,
+  MAX_UNIT_PRICE,
+  OrderCreated,
+  OrderItem,
+  orderTotal,
+  parseEvent,
+  PaymentCompleted,
+} from '../src';
 
 const data = {
   orderId: 'o-1',
@@ -57,5 +70,39 @@ describe('parseEvent(contract, body)', () => {
     const r = parseEvent(OrderCreated, body);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+});
+
+describe('Id, the one id schema (issue 13, class 3)', () => {
+  it.each(['o-1', 'c.e2e', 'blocked-x', 'user:42', 'A_b', '0f8fad5b-d9cb-469f-a165-70867728950e', 'k'.repeat(128)])(
+    'accepts %s',
+    id => expect(Id.safeParse(id).success).toBe(true),
+  );
+  it.each(['', 'x||y', 'a|b', 'a b', 'a/b', 'ü', 'a\nb', 'k'.repeat(129), '%7C%7C'])('refuses %j', id =>
+    expect(Id.safeParse(id).success).toBe(false),
+  );
+  it('is what every event id field uses: an event naming an id daprd cannot store breaks its contract', () => {
+    const r = parseEvent(OrderCreated, {
+      ...buildEvent(OrderCreated, data, { source: 'o' }),
+      data: { ...data, customerId: 'x||y' },
+    });
+    expect(!r.ok && r.reason).toMatch(/customerId/);
+  });
+});
+
+describe('order totals (issue 13, class 4)', () => {
+  it('are exact at the business maximum, far below Number.MAX_SAFE_INTEGER', () => {
+    const items = Array.from({ length: MAX_ITEMS }, () => ({
+      sku: 's',
+      quantity: MAX_QUANTITY,
+      unitPrice: MAX_UNIT_PRICE,
+    }));
+    expect(orderTotal(items)).toBe(MAX_ITEMS * MAX_QUANTITY * MAX_UNIT_PRICE);
+    expect(Number.isSafeInteger(orderTotal(items))).toBe(true);
+    expect(MAX_ORDER_TOTAL).toBeLessThan(Number.MAX_SAFE_INTEGER);
+  });
+  it('bound a unit price and an event total', () => {
+    expect(OrderItem.safeParse({ sku: 's', quantity: 1, unitPrice: MAX_UNIT_PRICE + 1 }).success).toBe(false);
+    expect(() => buildEvent(OrderCreated, { ...data, totalAmount: MAX_ORDER_TOTAL + 1 }, { source: 'o' })).toThrow();
   });
 });

@@ -1,8 +1,7 @@
 // Authenticated admin endpoints: fault knobs, and delivery counters that show redeliveries as they happen.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { timingSafeEqual } from 'node:crypto';
-import { HttpError } from './errors';
+import { checkCredential } from './guard';
 import { FaultSettings, type Faults } from './faults';
 import { requestBody } from './http';
 import { validate } from './validate';
@@ -28,17 +27,12 @@ export class DeliveryCounter {
   }
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Bearer-token check for admin routes; without a configured token the admin API is off (403). */
+/**
+ * Bearer-token check for admin routes; without a configured token the admin API is off (403). The shell's guard
+ * already checked every /admin path; routes call this too, so a route mounted elsewhere is never left open.
+ */
 export function requireAdmin(ctx: Context, token: string | undefined): void {
-  if (!token) throw new HttpError(403, 'admin_disabled', 'set ADMIN_TOKEN to enable the admin API');
-  const given = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
-  if (!given || !same(given, token)) throw new HttpError(401, 'unauthorized', 'missing or wrong admin token');
+  checkCredential(ctx, 'admin', { adminToken: token, appApiToken: undefined });
 }
 
 export function mountAdmin(

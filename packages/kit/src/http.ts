@@ -7,13 +7,18 @@ import type { Logger } from './logger';
 import type { BaseConfig } from './config';
 import { DeliveryCounter, mountAdmin } from './admin';
 import { Faults } from './faults';
+import { accessGuard, DEFAULT_RULES, type GuardRule } from './guard';
 
 export const BODY_LIMIT = '64kb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
 
 export interface HttpShellOptions {
-  config: Pick<BaseConfig, 'service' | 'adminToken' | 'faults'>;
+  config: Pick<BaseConfig, 'service' | 'adminToken' | 'appApiToken' | 'faults'>;
   log: Logger;
+  /** Guarded prefixes besides the kit's own (/admin, /dapr, /events, /sync), e.g. the gateway's /authorizations. */
+  guard?: readonly GuardRule[];
+  /** The chaos API's token (only the chaos app guards a prefix with it). */
+  chaosToken?: string;
   /** Readiness probe: resolves true when the service can do its job (its sidecar included). */
   ready: () => Promise<boolean>;
 }
@@ -29,7 +34,8 @@ export interface HttpShell {
 export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish(): Koa } {
   const app = new Koa();
   app.proxy = false;
-  const router = new Router();
+  // Strict and case-sensitive: /Orders, /orders/ and //orders are not /orders (the guard saw them normalised).
+  const router = new Router({ sensitive: true, strict: true });
   const service = opts.config.service;
   const faults = new Faults(opts.config.faults);
   const deliveries = new DeliveryCounter();
@@ -38,6 +44,14 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
     opts.log.error({ err }, 'unhandled error');
   });
   app.use(errorMiddleware());
+  // Before anything reads the request: an unauthenticated caller is answered without parsing, counting or routing.
+  app.use(
+    accessGuard([...DEFAULT_RULES, ...(opts.guard ?? [])], {
+      appApiToken: opts.config.appApiToken,
+      adminToken: opts.config.adminToken,
+      chaosToken: opts.chaosToken,
+    }),
+  );
   app.use(async (ctx, next) => {
     if (
       ['POST', 'PUT', 'PATCH'].includes(ctx.method) &&
@@ -57,10 +71,11 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
       encoding: 'utf-8',
     }),
   );
-  // Count every delivery (redeliveries included) before anything can fail it.
+  // Count every delivery (redeliveries included) before anything can fail it: after the token check, and only for
+  // a topic this app subscribes to (a route exists), so strangers cannot grow the counters.
   app.use(async (ctx, next) => {
     const topic = /^\/events\/([a-z0-9-]+)$/.exec(ctx.path)?.[1];
-    if (topic && ctx.method === 'POST') {
+    if (topic && ctx.method === 'POST' && router.match(ctx.path, 'POST').route) {
       const body = requestBody(ctx) as { id?: unknown } | undefined;
       deliveries.record(topic, typeof body?.id === 'string' ? body.id : undefined);
     }

@@ -12,7 +12,7 @@ export {
   conflict,
 } from './errors';
 export type { FieldError } from './errors';
-export { validate } from './validate';
+export { validate, validId } from './validate';
 export { createHttpShell, requestBody, BODY_LIMIT } from './http';
 export type { HttpShell, HttpShellOptions } from './http';
 export { connectDapr, DEFAULT_SIDECAR_TIMEOUT_MS, INVOKE_TIMEOUT_MS } from './dapr';
@@ -53,3 +53,7 @@ export { loadServiceConfig, startService, serviceShell, mountEvents } from './se
 export type { ServiceDeps, AppDeps } from './service';
 export { Faults, FaultSettings, NO_FAULTS } from './faults';
 export { DeliveryCounter, mountAdmin, requireAdmin } from './admin';
+export { accessGuard, checkCredential, DEFAULT_RULES, normalisePath, ruleFor, sameSecret } from './guard';
+export type { Credential, GuardRule, GuardTokens } from './guard';
+export { StateKeyError, checkStateKey, withKeyChecks } from './keys';
+export { mapBounded } from './bounded';

@@ -12,6 +12,7 @@ import type {
 } from './dapr';
 import { StateConflictError } from './errors';
 
+import { checkStateKey } from './keys';
 export interface Published {
   topic: string;
   event: CloudEvent;
@@ -23,12 +24,14 @@ export class MemoryState implements StateStore {
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
     const e = this.data.get(key);
+    checkStateKey(key);
     return e ? { value: structuredClone(e.value) as T, etag: e.etag } : undefined;
   }
 
   async getMany<T>(keys: string[]): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     for (const k of keys) {
+    keys.forEach(checkStateKey);
       const e = this.data.get(k);
       if (e) out.set(k, structuredClone(e.value) as T);
     }
@@ -37,6 +40,7 @@ export class MemoryState implements StateStore {
 
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<void> {
     const cur = this.data.get(key);
+    checkStateKey(key);
     if (opts.onlyIfAbsent && !opts.etag && cur) throw new StateConflictError(key);
     if (opts.etag && (!cur || cur.etag !== opts.etag)) throw new StateConflictError(key);
     this.version += 1;
@@ -45,6 +49,7 @@ export class MemoryState implements StateStore {
 
   async delete(key: string): Promise<void> {
     this.data.delete(key);
+    checkStateKey(key);
   }
 
   keys(): string[] {

@@ -7,6 +7,8 @@ import { runService } from './run';
 import { createHttpShell } from './http';
 import { mountSubscriptions, type RawSubscription, type Subscription } from './subscriptions';
 import type Router from '@koa/router';
+import type { GuardRule } from './guard';
+import { withKeyChecks } from './keys';
 
 type Reader = ReturnType<typeof envReader>;
 
@@ -36,9 +38,14 @@ export interface AppDeps<C extends BaseConfig> extends ServiceDeps<C> {
   newId?: () => string;
 }
 
-/** The Koa shell of a service, ready when its sidecar is. */
-export function serviceShell(deps: ServiceDeps<BaseConfig>) {
-  return createHttpShell({ config: deps.config, log: deps.log, ready: () => deps.dapr.sidecar.healthy() });
+/** The Koa shell of a service, ready when its sidecar is; `guard` adds prefixes to the kit's guarded ones. */
+export function serviceShell(deps: ServiceDeps<BaseConfig>, guard?: readonly GuardRule[]) {
+  return createHttpShell({
+    config: deps.config,
+    log: deps.log,
+    ready: () => deps.dapr.sidecar.healthy(),
+    ...(guard ? { guard } : {}),
+  });
 }
 
 /** Serves the service's subscriptions (and raw ones), dead-lettering through its own sidecar. */
@@ -72,7 +79,9 @@ export function startService<C extends BaseConfig>(
     process.exit(2);
   }
   const log = createLogger(config.service, config.logLevel);
-  const app = createApp({ config, log, dapr: connectDapr(config) });
+  const ports = connectDapr(config);
+  // Every key is checked before daprd sees it (see keys.ts): a key error is a 400 or a dead letter, not a retry.
+  const app = createApp({ config, log, dapr: { ...ports, state: withKeyChecks(ports.state) } });
   runService({ app, host: config.host, port: config.port, log }).catch(err => {
     log.fatal({ err }, 'cannot start');
     process.exit(1);

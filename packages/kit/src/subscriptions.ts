@@ -12,6 +12,8 @@ import {
 import type { EventBus } from './dapr';
 import type { Logger } from './logger';
 import { requestBody } from './http';
+import { sameSecret } from './guard';
+import { StateKeyError } from './keys';
 
 /** Dead-letter topic shared by every subscription (one place to inspect and replay). */
 export const DEAD_LETTER_TOPIC = DeadLettered.topic;
@@ -80,7 +82,7 @@ export interface MountOptions {
 }
 
 function requireSidecarToken(ctx: Context, token: string | undefined): boolean {
-  if (!token || ctx.get('dapr-api-token') === token) return true;
+  if (!token || sameSecret(ctx.get('dapr-api-token'), token)) return true;
   ctx.status = 401;
   ctx.body = { error: { code: 'unauthorized', message: 'missing or wrong dapr-api-token' } };
   return false;
@@ -117,6 +119,12 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
         await r.handle(body, { log, traceparent: ctx.get('traceparent') || undefined });
         ctx.body = { status: 'SUCCESS' };
       } catch (err) {
+        if (err instanceof StateKeyError) {
+          // Never storable, so never worth a retry; a raw channel has no dead-letter topic of its own.
+          log.warn({ err }, 'raw event names a key the state store refuses; dropped');
+          ctx.body = { status: 'DROP', reason: err.message };
+          return;
+        }
         log.warn({ err }, 'raw event handling failed; asking for redelivery');
         ctx.status = 500;
         ctx.body = { status: 'RETRY', reason: 'transient failure' };
@@ -159,7 +167,8 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
         await sub.handle(parsed.event, { log, traceparent: ctx.get('traceparent') || parsed.event.traceparent });
         ctx.body = { status: 'SUCCESS' };
       } catch (err) {
-        if (err instanceof PermanentEventError) {
+        // A key the state store refuses fails every retry the same way: dead-lettered now, with the reason.
+        if (err instanceof PermanentEventError || err instanceof StateKeyError) {
           await deadLetter(ctx, sub.contract.topic, err.message, body, log);
           return;
         }
