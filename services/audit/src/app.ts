@@ -1,7 +1,7 @@
 // createApp(deps): audit subscribes to every topic and keeps an append-only log, queryable by subject or type.
 import type Koa from 'koa';
 import { allEvents, businessEvents } from '@lab/contracts';
-import { HttpError, mountEvents, on, serviceShell, shardOf, updateState, type AppDeps } from '@lab/kit';
+import { HttpError, mountEvents, on, serviceShell, shardOf, updateState, validId, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { deadLetterSubscription, mountDeadLetters } from './dead-letters';
 import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
@@ -18,7 +18,12 @@ export function createApp(deps: Deps): Koa {
 
   shell.router.get('/audit', async ctx => {
     const { orderId, subject, type } = ctx.query;
-    const s = typeof subject === 'string' ? subject : typeof orderId === 'string' ? orderId : undefined;
+    const s =
+      subject !== undefined
+        ? validId(subject, 'subject')
+        : orderId !== undefined
+          ? validId(orderId, 'orderId')
+          : undefined;
     if (!s && typeof type !== 'string') {
       throw new HttpError(400, 'validation_failed', 'give orderId, subject or type', [
         { field: 'orderId|subject|type', message: 'one is required' },

@@ -1,7 +1,17 @@
 // The dead-letter desk: every event a consumer set aside, with why; listed, inspected and replayed by an operator.
+import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
-import { allEvents, businessEvents, DeadLettered, parseEvent, type CloudEvent } from '@lab/contracts';
-import { capped, HttpError, notFound, requireAdmin, updateState, type DaprPorts, type RawSubscription } from '@lab/kit';
+import { allEvents, businessEvents, DeadLettered, ID_PATTERN, parseEvent, type CloudEvent } from '@lab/contracts';
+import {
+  capped,
+  HttpError,
+  notFound,
+  requireAdmin,
+  updateState,
+  validId,
+  type DaprPorts,
+  type RawSubscription,
+} from '@lab/kit';
 
 export interface DeadLetter {
   id: string;
@@ -16,6 +26,12 @@ export interface DeadLetter {
 }
 
 const key = (id: string) => `dead-letter:${id}`;
+
+/** A forwarded event's id as a dead letter's id: kept when it is a valid id, else a digest of it (ids become keys). */
+function forwardedId(id: string): string {
+  const plain = `forwarded-${id}`;
+  return ID_PATTERN.test(plain) ? plain : `forwarded-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+}
 const INDEX = 'dead-letter-index';
 export const DEAD_LETTERS_KEPT = 1000;
 
@@ -37,7 +53,7 @@ export function deadLetterOf(body: unknown, receivedAt: string): DeadLetter {
   const ce = (typeof body === 'object' && body !== null ? body : {}) as Partial<CloudEvent>;
   const contract = allEvents.find(c => c.type === ce.type);
   return {
-    id: typeof ce.id === 'string' ? `forwarded-${ce.id}` : `forwarded-${receivedAt}`,
+    id: forwardedId(typeof ce.id === 'string' ? ce.id : receivedAt),
     reason: 'delivery kept failing after every retry (forwarded by daprd)',
     topic: contract?.topic,
     service: undefined,
@@ -87,7 +103,7 @@ export function mountDeadLetters(router: Router, dapr: DaprPorts, adminToken: st
 
   router.get('/admin/dead-letters/:id', async ctx => {
     requireAdmin(ctx, adminToken);
-    const entry = await dapr.state.get<DeadLetter>(key(ctx.params.id ?? ''));
+    const entry = await dapr.state.get<DeadLetter>(key(validId(ctx.params.id, 'id')));
     if (!entry) throw notFound(`dead letter ${ctx.params.id}`);
     ctx.body = entry.value;
   });
@@ -95,7 +111,7 @@ export function mountDeadLetters(router: Router, dapr: DaprPorts, adminToken: st
   /** Publishes the original again, unchanged (same event id, so consumers that did handle it ignore it). */
   router.post('/admin/dead-letters/:id/replay', async ctx => {
     requireAdmin(ctx, adminToken);
-    const entry = await dapr.state.get<DeadLetter>(key(ctx.params.id ?? ''));
+    const entry = await dapr.state.get<DeadLetter>(key(validId(ctx.params.id, 'id')));
     if (!entry) throw notFound(`dead letter ${ctx.params.id}`);
     const original = entry.value.original as Partial<CloudEvent>;
     const contract = businessEvents.find(c => c.type === original?.type);

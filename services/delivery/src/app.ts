@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import { buildEvent, DeliveryStarted, OrderCancelled, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import {
+  HttpError,
   mountEvents,
   notFound,
   on,
@@ -10,6 +11,7 @@ import {
   serviceShell,
   updateState,
   validate,
+  validId,
   type AppDeps,
   type EventContext,
 } from '@lab/kit';
@@ -42,9 +44,22 @@ export function createApp(deps: Deps): Koa {
     if (value?.startedEvent) await dapr.bus.publish(DeliveryStarted, value.startedEvent);
   }
 
-  /** The synchronous chain's step: prepared and paid in one call, dispatched, announced to nobody. */
+  /**
+   * The synchronous chain's step: prepared and paid in one call, dispatched, announced to nobody. Only an order
+   * payment holds a completed payment for, of the order's total, is dispatched: the caller's word is not enough.
+   */
   shell.router.post('/sync/deliveries', async ctx => {
     const order = validate(OrderCreated.schema, requestBody(ctx), 'order');
+    const paid = await dapr.invoker.invoke<{ status?: string; amount?: number }>(
+      config.paymentAppId,
+      `payments/${encodeURIComponent(order.orderId)}`,
+      { method: 'GET', headers: ctx.get('traceparent') ? { traceparent: ctx.get('traceparent') } : {} },
+    );
+    if (paid.status !== 200 || paid.body.status !== 'COMPLETED' || paid.body.amount !== order.totalAmount) {
+      throw new HttpError(409, 'not_paid', `order ${order.orderId} has no completed payment of its total`, [
+        { field: 'orderId', message: `payment answered ${paid.status} ${paid.body?.status ?? ''}`.trim() },
+      ]);
+    }
     const { value } = await updateState<Shipment>(dapr.state, key(order.orderId), cur => {
       const at = now().toISOString();
       let s: Shipment | undefined = cur ?? emptyShipment(order.orderId, order.customerId, randomUUID(), at);
@@ -57,7 +72,7 @@ export function createApp(deps: Deps): Koa {
   });
 
   shell.router.get('/deliveries/:orderId', async ctx => {
-    const entry = await dapr.state.get<Shipment>(key(ctx.params.orderId ?? ''));
+    const entry = await dapr.state.get<Shipment>(key(validId(ctx.params.orderId, 'orderId')));
     if (!entry) throw notFound(`delivery for order ${ctx.params.orderId}`);
     const { startedEvent: _e, applied: _a, ...shipment } = entry.value;
     ctx.body = shipment;

@@ -1,18 +1,20 @@
 // createApp(deps): POST /authorizations answers now (synchronously) and only once per order.
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { notFound, requestBody, serviceShell, updateState, validate, type AppDeps } from '@lab/kit';
+import { HttpError, notFound, requestBody, serviceShell, updateState, validate, validId, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { AuthorizeRequest, decide, type Authorization } from './domain/authorize';
 
 export type Deps = AppDeps<Config> & { sleep?: (ms: number) => Promise<void> };
 
 const key = (orderId: string) => `authorization:${orderId}`;
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function createApp(deps: Deps): Koa {
   const { config, log, dapr } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(r => setTimeout(r, ms)));
-  const shell = serviceShell(deps);
+  // Only payment, through its sidecar, may ask for an authorisation (reads stay open: the verifier uses them).
+  const shell = serviceShell(deps, [{ prefix: 'authorizations', credential: 'sidecar', methods: WRITES }]);
 
   shell.router.post('/authorizations', async ctx => {
     const req = validate(AuthorizeRequest, requestBody(ctx));
@@ -30,12 +32,18 @@ export function createApp(deps: Deps): Koa {
       };
     });
     if (!value) throw new Error('authorization vanished');
+    // One authorisation per order: asking again for another amount is refused, never answered with the first.
+    if (value.amount !== req.amount) {
+      throw new HttpError(409, 'amount_mismatch', `order ${req.orderId} was authorised for another amount`, [
+        { field: 'amount', message: `an authorisation of ${value.amount} exists` },
+      ]);
+    }
     if (changed) log.info({ orderId: req.orderId, approved: value.approved }, 'authorization decided');
     ctx.body = value;
   });
 
   shell.router.get('/authorizations/:orderId', async ctx => {
-    const entry = await dapr.state.get<Authorization>(key(ctx.params.orderId ?? ''));
+    const entry = await dapr.state.get<Authorization>(key(validId(ctx.params.orderId, 'orderId')));
     if (!entry) throw notFound(`authorization for order ${ctx.params.orderId}`);
     ctx.body = entry.value;
   });

@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import {
   DeliveryStarted,
+  Id,
   OrderCreated,
   PaymentCompleted,
   PaymentFailed,
@@ -13,13 +14,13 @@ import {
 } from '@lab/contracts';
 import {
   capped,
-  HttpError,
   mountEvents,
   on,
   requestBody,
   serviceShell,
   updateState,
   validate,
+  validId,
   type AppDeps,
   type EventContext,
   type Subscription,
@@ -31,6 +32,7 @@ export type Deps = AppDeps<Config>;
 
 /** Messages kept per recipient; the inbox also holds the ids that make sending idempotent. */
 export const INBOX_SIZE = 500;
+const Recipient = z.email().max(254);
 const inbox = (recipient: string) => `inbox:${recipient}`;
 
 export function createApp(deps: Deps): Koa {
@@ -52,11 +54,7 @@ export function createApp(deps: Deps): Koa {
 
   /** The synchronous chain's step: the three messages an order's customer gets, sent now. */
   shell.router.post('/sync/notifications', async ctx => {
-    const o = validate(
-      OrderCreated.schema.extend({ deliveryId: z.string().min(1).max(128) }),
-      requestBody(ctx),
-      'order',
-    );
+    const o = validate(OrderCreated.schema.extend({ deliveryId: Id }), requestBody(ctx), 'order');
     const ectx = { log, traceparent: undefined };
     const at = now().toISOString();
     const facts: [string, string, Message][] = [
@@ -73,12 +71,9 @@ export function createApp(deps: Deps): Koa {
   });
 
   shell.router.get('/notifications', async ctx => {
-    const recipient = ctx.query.recipient;
-    if (typeof recipient !== 'string' || recipient === '') {
-      throw new HttpError(400, 'validation_failed', 'query parameter recipient is required', [
-        { field: 'recipient', message: 'required' },
-      ]);
-    }
+    // A recipient is a customer id or an email address (sign-ups): either way part of a state key.
+    const raw = ctx.query.recipient;
+    const recipient = typeof raw === 'string' && Recipient.safeParse(raw).success ? raw : validId(raw, 'recipient');
     const list = (await dapr.state.get<Notification[]>(inbox(recipient)))?.value ?? [];
     ctx.body = { recipient, notifications: list };
   });

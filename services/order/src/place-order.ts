@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { buildEvent, OrderCreated } from '@lab/contracts';
-import { conflict, HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
+import { conflict, requestBody, traceparentFrom, updateState, validate, validId } from '@lab/kit';
 import type { Deps } from './app';
 import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from './domain/order';
 import { keys } from './store';
@@ -24,11 +24,6 @@ export function placeOrderHandler(deps: Required<Deps>) {
 
   /** Same key + same body: the same order (and the same event id). Same key + another body: 409. */
   async function claim(key: string, fresh: Claim): Promise<Claim> {
-    if (key.length > 200) {
-      throw new HttpError(400, 'validation_failed', 'Idempotency-Key is too long', [
-        { field: 'Idempotency-Key', message: 'at most 200 characters' },
-      ]);
-    }
     const { value } = await updateState<Claim>(dapr.state, keys.idempotency(key), cur => (cur ? undefined : fresh));
     if (!value) throw new Error('idempotency claim vanished');
     if (value.requestHash !== fresh.requestHash) {
@@ -45,7 +40,8 @@ export function placeOrderHandler(deps: Required<Deps>) {
       createdAt: deps.now().toISOString(),
       traceparent: traceparentFrom(ctx.get('traceparent')),
     };
-    const idemKey = ctx.get('idempotency-key');
+    // The key becomes part of a state key: the contracts' id schema (1-128 of A-Z a-z 0-9 . _ : -), else 400.
+    const idemKey = ctx.get('idempotency-key') ? validId(ctx.get('idempotency-key'), 'Idempotency-Key') : '';
     const c = idemKey ? await claim(idemKey, fresh) : fresh;
     const replay = c !== fresh && c.orderId !== fresh.orderId;
 

@@ -97,6 +97,68 @@ describe('POST /orders', () => {
   });
 });
 
+describe('hostile input at the edge (issue 13, classes 3, 4 and 10)', () => {
+  it.each([
+    ['a customer id daprd cannot store', { ...body, customerId: 'x||y' }, 'customerId'],
+    ['a customer id with a space', { ...body, customerId: 'a b' }, 'customerId'],
+    [
+      'a total beyond Number.MAX_SAFE_INTEGER',
+      { customerId: 'c-1', items: Array(100).fill({ sku: 's', quantity: 1000, unitPrice: 1e11 }) },
+      'items',
+    ],
+    [
+      'a total above the business maximum, every price allowed',
+      { customerId: 'c-1', items: Array(100).fill({ sku: 's', quantity: 1000, unitPrice: 999_999_999 }) },
+      'items',
+    ],
+    [
+      'a unit price above the business maximum',
+      { customerId: 'c-1', items: [{ sku: 's', quantity: 1, unitPrice: 1e13 }] },
+      'items.0.unitPrice',
+    ],
+  ])('POST /orders with %s is 400 naming the field, and nothing is published', async (_n, req, field) => {
+    const { dapr, server } = setup();
+    const res = await request(server).post('/orders').send(req);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.some((f: { field: string }) => f.field.startsWith(field))).toBe(true);
+    expect(dapr.bus.published).toEqual([]);
+  });
+
+  it.each(['x||y', 'a b', 'k'.repeat(129)])('an Idempotency-Key %j is 400 naming the header', async key => {
+    const { dapr, server } = setup();
+    const res = await request(server).post('/orders').set('Idempotency-Key', key).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
+    expect(dapr.bus.published).toEqual([]);
+  });
+
+  it.each([
+    ['/orders/x%7C%7Cy', 'orderId'],
+    ['/orders/x%7C%7Cy/timeline', 'orderId'],
+    ['/orders?customerId=x%7C%7Cy', 'customerId'],
+    ['/orders?customerId=', 'customerId'],
+  ])('GET %s is 400 naming %s', async (path, field) => {
+    const res = await request(setup().server).get(path);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields[0].field).toBe(field);
+  });
+
+  it("GET /orders?customerId= fails as a whole when one order's read fails, rather than answering a partial list", async () => {
+    const s = setup();
+    await place(s);
+    await place(s);
+    const get = s.dapr.state.get.bind(s.dapr.state);
+    let reads = 0;
+    s.dapr.state.get = async <T>(key: string) => {
+      if (key.startsWith('order:') && ++reads === 2) throw new Error('state get failed: HTTP 500');
+      return get<T>(key);
+    };
+    const res = await request(s.server).get('/orders?customerId=c-1');
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(res.body.orders).toBeUndefined();
+  });
+});
+
 describe('GET /orders/:id', () => {
   it('returns the order, and 404 for an unknown id', async () => {
     const t = setup();

@@ -84,10 +84,21 @@ describe('OrderCreated subscription', () => {
     expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/unavailable \(HTTP 503\)/);
   });
 
-  it('fails the payment at once when the gateway refuses the request (4xx is an answer)', async () => {
-    const { dapr, server } = setup(() => ({ status: 400, body: {} }));
-    await deliver(server, created('o-3c', 100)).expect(200);
-    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/refused the request \(HTTP 400\)/);
+  // Issue 13, class 10: a token, policy or rate-limit answer is not the customer's decline; only a decline is.
+  it.each([400, 401, 403, 404, 409, 429])(
+    'asks again (redelivery) when the gateway answers %i, and declines nothing',
+    async status => {
+      const { dapr, server } = setup(() => ({ status, body: {} }));
+      expect((await deliver(server, created('o-3c', 100))).status).toBe(500);
+      expect(dapr.bus.published).toHaveLength(0);
+      expect(dapr.state.keys().filter(k => k.startsWith('payment:'))).toEqual([]);
+    },
+  );
+
+  it('declines an approval of another amount than the order total', async () => {
+    const { dapr, server } = setup(() => ({ status: 200, body: { authorizationId: 'a', approved: true, amount: 1 } }));
+    await deliver(server, created('o-3d', 900_000)).expect(200);
+    expect(dapr.bus.of(PaymentFailed.topic)[0]?.data.reason).toMatch(/authorised 1, not the order's total 900000/);
   });
 
   it('charges once per order: a redelivery re-announces the same event without calling the gateway', async () => {
@@ -116,6 +127,62 @@ describe('OrderCreated subscription', () => {
     const res = await deliver(server, { ...created('o-6', 1), type: 'something.else' }).expect(200);
     expect(res.body.deadLettered).toMatch(/type "something.else"/);
     expect(dapr.invoker.calls).toHaveLength(0);
+  });
+
+  // Issue 13, class 2: a client raced its own order through /sync/payments with an amount of 1.
+  it('dead-letters an order whose total is not the sum of its items, without calling the gateway', async () => {
+    const { dapr, server } = setup();
+    const e = created('o-7', 900_000);
+    e.data.totalAmount = 1;
+    const res = await deliver(server, e).expect(200);
+    expect(res.body.deadLettered).toMatch(/not the sum of the items/);
+    expect(dapr.invoker.calls).toHaveLength(0);
+  });
+
+  it('never announces a payment on record of another amount than the order total', async () => {
+    const { dapr, server } = setup();
+    const cheap = {
+      orderId: 'o-8',
+      customerId: 'c-1',
+      items: [{ sku: 'a', quantity: 1, unitPrice: 1 }],
+      totalAmount: 1,
+      createdAt: new Date().toISOString(),
+    };
+    await request(server).post('/sync/payments').send(cheap).expect(200);
+    const res = await deliver(server, created('o-8', 900_000)).expect(200);
+    expect(res.body.deadLettered).toMatch(/payment on record for o-8 is of 1/);
+    expect(dapr.bus.of(PaymentCompleted.topic)).toHaveLength(0);
+    const again = await request(server)
+      .post('/sync/payments')
+      .send({ ...cheap, items: [{ sku: 'a', quantity: 1, unitPrice: 5 }], totalAmount: 5 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.fields[0].field).toBe('totalAmount');
+    const lying = await request(server)
+      .post('/sync/payments')
+      .send({ ...cheap, orderId: 'o-9', totalAmount: 7 });
+    expect(lying.status).toBe(422);
+  });
+
+  it('/sync/payments needs the dapr-api-token when APP_API_TOKEN is set', async () => {
+    const dapr = memoryDapr();
+    const server = createApp({ config: loadConfig({ APP_API_TOKEN: 't' }), log: silentLogger(), dapr }).callback();
+    const order = {
+      orderId: 'o',
+      customerId: 'c',
+      items: [{ sku: 'a', quantity: 1, unitPrice: 1 }],
+      totalAmount: 1,
+      createdAt: new Date().toISOString(),
+    };
+    const res = await request(server).post('/sync/payments').send(order);
+    expect(res.status).toBe(401);
+    expect(dapr.invoker.calls).toHaveLength(0);
+    await request(server).post('/sync/payments').set('dapr-api-token', 't').send(order).expect(200);
+  });
+
+  it('GET /payments/:orderId is 400 naming the field for an id daprd cannot store', async () => {
+    const res = await request(setup().server).get('/payments/x%7C%7Cy');
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields[0].field).toBe('orderId');
   });
 
   it('GET /payments/:orderId is 404 for an unknown order', async () => {

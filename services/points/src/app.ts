@@ -1,7 +1,16 @@
 // createApp(deps): welcome points on UserRegistered, purchase points on PaymentCompleted.
 import type Koa from 'koa';
 import { PaymentCompleted, UserRegistered } from '@lab/contracts';
-import { mountEvents, notFound, on, serviceShell, updateState, type AppDeps, type EventContext } from '@lab/kit';
+import {
+  mountEvents,
+  notFound,
+  on,
+  serviceShell,
+  updateState,
+  validId,
+  type AppDeps,
+  type EventContext,
+} from '@lab/kit';
 import type { Config } from './config';
 import { grant, purchasePoints, WELCOME_POINTS, type Account } from './domain/account';
 
@@ -23,7 +32,7 @@ export function createApp(deps: Deps): Koa {
   }
 
   shell.router.get('/points/:userId', async ctx => {
-    const entry = await dapr.state.get<Account>(key(ctx.params.userId ?? ''));
+    const entry = await dapr.state.get<Account>(key(validId(ctx.params.userId, 'userId')));
     if (!entry) throw notFound(`points account ${ctx.params.userId}`);
     ctx.body = entry.value;
   });

@@ -13,6 +13,7 @@ import {
   traceparentFrom,
   updateState,
   validate,
+  validId,
   type AppDeps,
   type EventContext,
 } from '@lab/kit';
@@ -75,7 +76,7 @@ export function createApp(deps: Deps): Koa {
   });
 
   shell.router.get('/users/:id', async ctx => {
-    const entry = await dapr.state.get<User>(userKey(ctx.params.id ?? ''));
+    const entry = await dapr.state.get<User>(userKey(validId(ctx.params.id, 'userId')));
     if (!entry) throw notFound(`user ${ctx.params.id}`);
     ctx.body = entry.value;
   });

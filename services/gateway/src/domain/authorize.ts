@@ -1,11 +1,12 @@
 // The gateway's rules. Declines are deterministic so tests and demos can trigger them on purpose.
 import { z } from 'zod';
+import { Id, MAX_ORDER_TOTAL } from '@lab/contracts';
 
 export const AuthorizeRequest = z.strictObject({
   /** The idempotency key: one authorisation per order, however often it is asked. */
-  orderId: z.string().min(1).max(128),
-  customerId: z.string().min(1).max(128),
-  amount: z.number().int().nonnegative(),
+  orderId: Id,
+  customerId: Id,
+  amount: z.number().int().nonnegative().max(MAX_ORDER_TOTAL),
 });
 export type AuthorizeRequest = z.infer<typeof AuthorizeRequest>;
 

@@ -1,11 +1,16 @@
 // The order aggregate: how an order is placed and which facts move it to which status.
 import { z } from 'zod';
-import { OrderItem, type CloudEvent } from '@lab/contracts';
+import { Id, MAX_ITEMS, MAX_ORDER_TOTAL, OrderItem, orderTotal, type CloudEvent } from '@lab/contracts';
 
-export const PlaceOrderRequest = z.strictObject({
-  customerId: z.string().min(1).max(128),
-  items: z.array(OrderItem).min(1).max(100),
-});
+export const PlaceOrderRequest = z
+  .strictObject({
+    customerId: Id,
+    items: z.array(OrderItem).min(1).max(MAX_ITEMS),
+  })
+  .refine(r => orderTotal(r.items) <= MAX_ORDER_TOTAL, {
+    path: ['items'],
+    message: `the order total (sum of quantity * unitPrice) must be at most ${MAX_ORDER_TOTAL}`,
+  });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'CANCELLED';
@@ -37,7 +42,7 @@ export interface Order {
   cancelledEvent?: CloudEvent;
 }
 
-export const totalOf = (items: PlaceOrderRequest['items']) => items.reduce((s, i) => s + i.quantity * i.unitPrice, 0);
+export const totalOf = (items: PlaceOrderRequest['items']) => orderTotal(items);
 
 export function placeOrder(
   req: PlaceOrderRequest,
