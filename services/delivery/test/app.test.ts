@@ -1,0 +1,61 @@
+// delivery's HTTP side: the synchronous chain's step dispatches only what payment says is paid (issue 13, class 2).
+import request from 'supertest';
+import { memoryDapr, silentLogger } from '@lab/kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+const order = {
+  orderId: 'o-1',
+  customerId: 'c-1',
+  items: [{ sku: 'a', quantity: 2, unitPrice: 450_000 }],
+  totalAmount: 900_000,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+function setup(payment: { status: number; body: unknown }, env: Record<string, string> = {}) {
+  const dapr = memoryDapr();
+  dapr.invoker.routes.set('payment', async () => payment);
+  const server = createApp({ config: loadConfig(env), log: silentLogger(), dapr }).callback();
+  return { dapr, server };
+}
+
+describe('POST /sync/deliveries', () => {
+  it.each([
+    ['no payment at all', { status: 404, body: { error: { code: 'not_found' } } }],
+    ['a failed payment', { status: 200, body: { status: 'FAILED', amount: 900_000 } }],
+    ['a payment of another amount', { status: 200, body: { status: 'COMPLETED', amount: 1 } }],
+  ])('refuses to dispatch an order with %s (409, nothing stored)', async (_n, payment) => {
+    const { dapr, server } = setup(payment);
+    const res = await request(server).post('/sync/deliveries').send(order);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('not_paid');
+    expect(dapr.invoker.calls[0]).toMatchObject({ appId: 'payment', path: 'payments/o-1' });
+    expect(dapr.state.keys()).toEqual([]);
+  });
+
+  it('dispatches an order payment holds a completed payment of its total for', async () => {
+    const { server } = setup({ status: 200, body: { status: 'COMPLETED', amount: 900_000 } });
+    const res = await request(server).post('/sync/deliveries').send(order).expect(200);
+    expect(res.body).toMatchObject({ orderId: 'o-1', status: 'DISPATCHED' });
+  });
+
+  it('needs the dapr-api-token when APP_API_TOKEN is set, in any spelling of the path', async () => {
+    const { dapr, server } = setup(
+      { status: 200, body: { status: 'COMPLETED', amount: 900_000 } },
+      { APP_API_TOKEN: 't' },
+    );
+    for (const path of ['/sync/deliveries', '/SYNC/deliveries', '//sync/deliveries']) {
+      expect((await request(server).post(path).send(order)).status).toBe(401);
+    }
+    expect(dapr.invoker.calls).toEqual([]);
+    await request(server).post('/sync/deliveries').set('dapr-api-token', 't').send(order).expect(200);
+  });
+});
+
+describe('GET /deliveries/:orderId', () => {
+  it('is 400 naming the field for an id daprd cannot store', async () => {
+    const res = await request(setup({ status: 404, body: {} }).server).get('/deliveries/a%7C%7Cb');
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields[0].field).toBe('orderId');
+  });
+});
