@@ -15,6 +15,7 @@ export { renderAsyncApi } from './asyncapi';
 export { verify, formatReport, readCounters } from './verify';
 export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';
 export { startChaosServer, localBackend } from './chaos';
+export { accessControlFor, readAccessControl, writeAppConfig } from './access-control';
 export { recordedPids, signalRecorded, verifiedPids, writePidFile, startTimeOf } from './pid-file';
 export { ManagedProcess, backoffMs, BACKOFF } from './process';
 export type { ProcessSpec } from './process';

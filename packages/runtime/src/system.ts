@@ -13,6 +13,7 @@ import {
   waitForConsumerGroup,
   waitForKafka,
 } from './kafka';
+import { writeAppConfig } from './access-control';
 import { ManagedProcess } from './process';
 import { removePidFile, signalRecorded, writePidFile } from './pid-file';
 import { redisProcess, waitForRedis } from './redis';
@@ -181,7 +182,12 @@ export class LocalSystem {
           // The broker is whichever pubsub folder daprd loads: both define the component `pubsub`.
           join(COMPONENTS, 'pubsub', this.broker),
           '--config',
-          opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
+          // Each app's own Configuration: the shared one plus who may invoke this app (access-control.ts).
+          writeAppConfig(
+            opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
+            entry.name,
+            join(this.runDir, 'dapr-config'),
+          ),
           '--placement-host-address',
           '',
           '--scheduler-host-address',
