@@ -14,12 +14,12 @@ export type Deps = AppDeps<Config>;
 export function createApp(deps: Deps): Koa {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
   const shell = serviceShell(deps);
-  const eventFlow = placeOrderHandler(full);
+  const watch = openOrders(full);
+  const eventFlow = placeOrderHandler(full, watch);
   const syncFlow = syncChainHandler(full);
   // Both flows side by side, chosen per request (?flow=sync or X-Flow: sync), so they can be compared under one fault.
   shell.router.post('/orders', ctx => (isSyncFlow(ctx) ? syncFlow(ctx) : eventFlow(ctx)));
   mountReads(shell.router, full);
-  const watch = openOrders(full);
   watch.mount(shell.router);
   mountEvents(shell.router, deps, followSubscriptions(full, watch));
   const app = shell.finish();

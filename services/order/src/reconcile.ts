@@ -1,7 +1,7 @@
 // order's watch over its open orders: an index kept beside the orders, and a sweep that announces a stale order's
 // OrderCreated again (the reasoning is in domain/open-orders.ts).
 import type Router from '@koa/router';
-import { buildEvent, OrderCreated, type CloudEvent } from '@lab/contracts';
+import { buildEvent, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { requireAdmin, shardOf, updateState } from '@lab/kit';
 import type { Deps } from './app';
 import { dueAt, dueOrders, isStuck, type NudgePolicy, type OpenOrders } from './domain/open-orders';
@@ -47,6 +47,18 @@ export function openOrders(deps: Required<Deps>) {
     );
   }
 
+  /**
+   * Called by POST /orders once its OrderCreated was acknowledged by the bus: the order is owed from then on, even
+   * if order's own delivery of that event is lost (the entry keeps the event to announce it again).
+   */
+  async function trackPublished(event: CloudEvent<EventData<typeof OrderCreated>>): Promise<void> {
+    if (off) return;
+    const { orderId, createdAt } = event.data;
+    await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur =>
+      cur?.[orderId] ? undefined : { ...cur, [orderId]: { since: createdAt, nudges: 0, created: event } },
+    );
+  }
+
   /** Called once an order reached SHIPPED or CANCELLED (idempotent). */
   async function untrack(orderId: string): Promise<void> {
     if (off) return;
@@ -81,9 +93,13 @@ export function openOrders(deps: Required<Deps>) {
       closed: [],
       stuck: index.flatMap(s => Object.keys(s).filter(id => isStuck(s[id]!, policy))),
     };
+    const entries = new Map(index.flatMap(s => Object.entries(s)));
     for (const orderId of due) {
       const stored = (await dapr.state.get<StoredOrder>(keys.order(orderId)))?.value;
-      if (!isPlaced(stored) || isTerminal(stored.status)) {
+      // Published by POST /orders but never recorded by order itself: its own delivery was lost; announce the
+      // event POST /orders published. Without that event (an entry from before it was kept) nothing is owed.
+      const created = isPlaced(stored) ? undefined : entries.get(orderId)?.created;
+      if ((!isPlaced(stored) && !created) || (isPlaced(stored) && isTerminal(stored.status))) {
         await untrack(orderId);
         result.closed.push(orderId);
         continue;
@@ -95,10 +111,15 @@ export function openOrders(deps: Required<Deps>) {
         return { ...cur, [orderId]: { ...o, nudges: o.nudges + 1, lastNudgeAt: now.toISOString() } };
       });
       if (!changed) continue;
-      await dapr.bus.publish(OrderCreated, createdEventOf(stored, config.service));
+      await dapr.bus.publish(OrderCreated, isPlaced(stored) ? createdEventOf(stored, config.service) : created!);
       const nudges = value?.[orderId]?.nudges;
       log.warn(
-        { orderId, status: stored.status, since: stored.createdAt, reannouncement: nudges },
+        {
+          orderId,
+          status: isPlaced(stored) ? stored.status : 'not recorded',
+          since: entries.get(orderId)?.since,
+          reannouncement: nudges,
+        },
         nudges === policy.maxNudges
           ? 'order still open; announced its OrderCreated for the last time (it is now listed as stuck)'
           : 'order still open; announced its OrderCreated again',
@@ -118,7 +139,9 @@ export function openOrders(deps: Required<Deps>) {
       const entries = index.flatMap(s => Object.entries(s));
       ctx.body = {
         open: entries.length,
-        stuck: entries.filter(([, o]) => isStuck(o, policy)).map(([id, o]) => ({ orderId: id, ...o })),
+        stuck: entries
+          .filter(([, o]) => isStuck(o, policy))
+          .map(([id, { created: _event, ...o }]) => ({ orderId: id, ...o })),
         policy: { ...policy, sweepEveryMs: config.sweepEveryMs },
         thisProcess: totals,
       };
@@ -129,7 +152,7 @@ export function openOrders(deps: Required<Deps>) {
     });
   }
 
-  return { track, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
+  return { track, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
 }
 
 export type OpenOrdersWatch = ReturnType<typeof openOrders>;

@@ -5,6 +5,7 @@ import type { Context } from 'koa';
 import { HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
 import type { Deps } from './app';
 import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
+import { claimIdempotencyKey, hashOf, idempotencyKeyOf, type Claim } from './place-order';
 import { keys } from './store';
 
 export const isSyncFlow = (ctx: Context) => ctx.query.flow === 'sync' || ctx.get('x-flow') === 'sync';
@@ -30,9 +31,26 @@ export function syncChainHandler(deps: Required<Deps>) {
 
   return async (ctx: Context) => {
     const req = validate(PlaceOrderRequest, requestBody(ctx));
-    const orderId = deps.newId();
-    const createdAt = deps.now().toISOString();
-    const traceparent = traceparentFrom(ctx.get('traceparent'));
+    const fresh: Claim = {
+      requestHash: hashOf(req),
+      orderId: deps.newId(),
+      createdAt: deps.now().toISOString(),
+      traceparent: traceparentFrom(ctx.get('traceparent')),
+    };
+    // The same Idempotency-Key as the event flow: a replay of a finished chain answers its order and calls nobody;
+    // a replay of a chain that stopped half way runs it again for the same order id (each step is keyed by it).
+    const idemKey = idempotencyKeyOf(ctx);
+    const { orderId, createdAt, traceparent } = idemKey ? await claimIdempotencyKey(deps, idemKey, fresh) : fresh;
+    if (orderId !== fresh.orderId) {
+      const done = (await dapr.state.get<Order>(keys.order(orderId)))?.value;
+      if (done && 'status' in done) {
+        ctx.status = 201;
+        ctx.set('Location', `/orders/${orderId}`);
+        ctx.set('Idempotent-Replayed', 'true');
+        ctx.body = { orderId, status: done.status, flow: 'sync' };
+        return;
+      }
+    }
     const order = { orderId, customerId: req.customerId, items: req.items, totalAmount: totalOf(req.items), createdAt };
 
     const payment = await call('payment', 'payment', 'sync/payments', order, traceparent);

@@ -130,3 +130,29 @@ describe('dueAt / dueOrders', () => {
     expect(dueOrders(shard, new Date(t0 + 10_000), p)).toEqual(['older', 'old']);
   });
 });
+
+describe('open orders: tracked from POST /orders (issue 13)', () => {
+  it('an order whose own OrderCreated delivery to order was lost is announced again, and then recorded', async () => {
+    const t = setup();
+    const res = await request(t.server).post('/orders').send(body).expect(202);
+    const id = res.body.orderId as string;
+    // order's own delivery is lost: nothing is delivered back to it.
+    await request(t.server).get(`/orders/${id}`).expect(404);
+    t.advance(60_000);
+    expect(await t.sweep()).toMatchObject({ reannounced: [id] });
+    const [first, again] = t.dapr.bus.of(OrderCreated.topic);
+    expect(again).toEqual(first);
+    await t.deliver(OrderCreated.topic, again!);
+    expect((await request(t.server).get(`/orders/${id}`).expect(200)).body.status).toBe('PENDING');
+  });
+
+  it('GET /admin/open-orders lists a stuck order without the event it keeps', async () => {
+    const t = setup({ ORDER_MAX_REANNOUNCEMENTS: '1' });
+    await request(t.server).post('/orders').send(body).expect(202);
+    t.advance(60_000);
+    await t.sweep();
+    const view = (await request(t.server).get('/admin/open-orders').set(ADMIN).expect(200)).body;
+    expect(view.stuck).toHaveLength(1);
+    expect(view.stuck[0]).not.toHaveProperty('created');
+  });
+});

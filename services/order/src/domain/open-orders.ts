@@ -1,4 +1,5 @@
 // Orders still waiting for their outcome, and when each is due to be announced again.
+import type { CloudEvent } from '@lab/contracts';
 //
 // Every hop of the flow is at-least-once, yet an end-to-end guarantee cannot rest on every hop being perfect: a
 // consumer that acknowledges an event it never handled (a bug, a bad deploy) loses it for good. order therefore
@@ -12,6 +13,11 @@ export interface OpenOrder {
   /** How many times it was announced again, and when last. */
   nudges: number;
   lastNudgeAt?: string;
+  /**
+   * The OrderCreated as POST /orders published it, kept until order has recorded the order from its own event:
+   * if that delivery is lost, the sweep has nothing else to announce again (the order is not stored yet).
+   */
+  created?: CloudEvent;
 }
 
 /** One shard of the index: open orders by id. */
