@@ -30,6 +30,11 @@ interface Claim extends User {
   traceparent: string;
   /** Set once UserRegistered was acknowledged by the bus: from then on, the same email is a conflict. */
   announced?: boolean;
+  /**
+   * Until when the request that made the claim is still announcing it (ISO): another sign-up with the email meanwhile
+   * is a conflict, not a second announcer. Cleared when that announcement failed, so a retry finishes it at once.
+   */
+  announcingUntil?: string;
 }
 
 export function createApp(deps: Deps): Koa {
@@ -40,12 +45,15 @@ export function createApp(deps: Deps): Koa {
 
   shell.router.post('/users', async ctx => {
     const req = validate(RegisterRequest, requestBody(ctx));
+    const at = now();
     const fresh: Claim = {
       userId: newId(),
       email: normalizeEmail(req.email),
       name: req.name,
-      registeredAt: now().toISOString(),
+      registeredAt: at.toISOString(),
       traceparent: traceparentFrom(ctx.get('traceparent')),
+      // Long enough for the publish and the mark below, each under the sidecar deadline.
+      announcingUntil: new Date(at.getTime() + 2 * config.daprTimeoutMs + 1000).toISOString(),
     };
     const { value: claim } = await updateState<Claim>(dapr.state, emailKey(req.email), cur =>
       cur ? undefined : fresh,
@@ -53,18 +61,31 @@ export function createApp(deps: Deps): Koa {
     if (!claim) throw new Error('email claim vanished');
     // Someone else's claim is a conflict once its announcement went out (or the user is stored); before that it
     // is an attempt that stopped half way, which this request finishes with the same user and the same event id.
+    // Someone else's claim whose request is still announcing it is a concurrent sign-up: a conflict too (without
+    // this, concurrent sign-ups with one email all answered 202, each "finishing" the first).
     const finished = async () => claim.announced || (await dapr.state.get<User>(userKey(claim.userId))) !== undefined;
-    if (claim.userId !== fresh.userId && (await finished())) {
+    const inFlight = () => claim.announcingUntil !== undefined && Date.parse(claim.announcingUntil) > now().getTime();
+    if (claim.userId !== fresh.userId && (inFlight() || (await finished()))) {
       throw conflict(`a user with email ${claim.email} already exists`);
     }
     // Claimed now, or claimed by an attempt whose announcement may not have gone out: announce (same event id).
-    const { traceparent, announced: _announced, ...user } = claim;
+    const { traceparent, announced: _announced, announcingUntil: _until, ...user } = claim;
     const event = buildEvent(UserRegistered, user, {
       source: config.service,
       id: `user-registered-${user.userId}`,
       traceparent,
     });
-    await dapr.bus.publish(UserRegistered, event);
+    try {
+      await dapr.bus.publish(UserRegistered, event);
+    } catch (err) {
+      // Not announced (or not known to be): release the claim to the next attempt, which announces the same event.
+      await updateState<Claim>(dapr.state, emailKey(req.email), cur => {
+        if (!cur || cur.userId !== user.userId || cur.announced || !cur.announcingUntil) return undefined;
+        const { announcingUntil: _released, ...rest } = cur;
+        return rest;
+      }).catch(() => undefined);
+      throw err;
+    }
     await updateState<Claim>(dapr.state, emailKey(req.email), cur =>
       cur && cur.userId === user.userId && !cur.announced ? { ...cur, announced: true } : undefined,
     );
