@@ -9,6 +9,8 @@ export interface ChaosConfig {
   namespace: string;
   chaosToken: string;
   adminToken: string;
+  /** The Helm release whose pods it may touch (app.kubernetes.io/instance). */
+  instance: string | undefined;
   targets: Target[];
 }
 
@@ -21,6 +23,7 @@ export function loadChaosConfig(env: Env): ChaosConfig {
     namespace: r.string('CHAOS_NAMESPACE'),
     chaosToken: r.string('CHAOS_TOKEN'),
     adminToken: r.string('ADMIN_TOKEN'),
+    instance: r.optional('CHAOS_INSTANCE'),
     targets: [] as Target[],
   };
   const services = r.string('CHAOS_SERVICES');

@@ -8,7 +8,12 @@ import { kubeBackend } from './kube';
 async function main(): Promise<void> {
   const config = loadChaosConfig(process.env);
   const log = createLogger('chaos', config.logLevel);
-  const backend = await kubeBackend({ namespace: config.namespace, targets: config.targets, auth: 'cluster' });
+  const backend = await kubeBackend({
+    namespace: config.namespace,
+    targets: config.targets,
+    auth: 'cluster',
+    ...(config.instance ? { instance: config.instance } : {}),
+  });
   const forwardFaults = faultsForwarder({
     adminToken: config.adminToken,
     // The chart names each Service like its app id, in the controller's namespace.

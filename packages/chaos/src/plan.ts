@@ -1,13 +1,13 @@
 // Decisions of the chaos controller as pure functions: what stop, start and kill change, from what they see.
-/** Where `stop` remembers the replica count `start` restores: on the Deployment itself, so a restarted controller still knows. */
-export const REPLICAS_ANNOTATION = 'chaos.eda-lab.dev/replicas-before-stop';
+// The controller's Role (helm/eda-lab/templates/chaos.yaml) reaches only the scale subresource of Deployments and
+// pods: it cannot rewrite a Deployment (no annotation, no pod template), and RBAC cannot select pods by label, so
+// the labels of every pod it deletes are checked here, in code.
 
-export interface DeploymentView {
+/** The scale subresource of one Deployment (autoscaling/v1 Scale), as the controller reads it. */
+export interface ScaleView {
   name: string;
   /** spec.replicas */
   replicas: number;
-  readyReplicas: number;
-  annotations: Record<string, string>;
   resourceVersion?: string;
 }
 
@@ -15,6 +15,9 @@ export interface PodView {
   name: string;
   /** Set once Kubernetes is already deleting the pod. */
   terminating: boolean;
+  /** The pod's Ready condition is True. */
+  ready?: boolean;
+  labels?: Record<string, string>;
 }
 
 export interface ServiceStatus {
@@ -23,50 +26,71 @@ export interface ServiceStatus {
   replicas?: number;
 }
 
-/** A change to one Deployment: new spec.replicas and annotation edits (null removes one). */
+/** A new replica count, and what to remember for `start` (undefined: forget). */
 export interface ScalePlan {
   replicas: number;
-  annotations: Record<string, string | null>;
+  remember: number | undefined;
 }
 
+/** The labels every pod of one of the chart's services carries; the controller touches no other pod. */
+export function serviceLabels(name: string, instance?: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': 'eda-lab',
+    'app.kubernetes.io/component': 'service',
+    ...(instance ? { 'app.kubernetes.io/instance': instance } : {}),
+  };
+}
+
+export const labelSelector = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
 /** Running means at least one ready pod: what a caller waiting for "start" to take effect cares about. */
-export function statusOf(d: DeploymentView): ServiceStatus {
-  return { name: d.name, running: d.readyReplicas > 0, replicas: d.replicas };
+export function statusOf(scale: ScaleView, pods: readonly PodView[]): ServiceStatus {
+  return { name: scale.name, running: pods.some(p => p.ready && !p.terminating), replicas: scale.replicas };
 }
 
 /** Scale to zero, remembering the current count; undefined when already stopped (the first memory is kept). */
-export function planStop(d: DeploymentView): ScalePlan | undefined {
-  if (d.replicas === 0) return undefined;
-  return { replicas: 0, annotations: { [REPLICAS_ANNOTATION]: String(d.replicas) } };
+export function planStop(s: ScaleView): ScalePlan | undefined {
+  if (s.replicas === 0) return undefined;
+  return { replicas: 0, remember: s.replicas };
 }
+
+const positive = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n > 0;
 
 /**
- * Restore the remembered count (or `fallback` when nothing valid is remembered, e.g. scaled down by hand) and
- * forget it; undefined when the service already has replicas.
+ * Restore the remembered count, else the count the chart declared for the service, else `fallback`, and forget
+ * it; undefined when the service already has replicas. The memory lives in the controller's process (it may not
+ * write to a Deployment): after a restart of the controller, start restores the declared count.
  */
-export function planStart(d: DeploymentView, fallback = 1): ScalePlan | undefined {
-  if (d.replicas > 0) return undefined;
-  const remembered = Number(d.annotations[REPLICAS_ANNOTATION]);
-  const replicas = Number.isInteger(remembered) && remembered > 0 ? remembered : fallback;
-  return { replicas, annotations: { [REPLICAS_ANNOTATION]: null } };
+export function planStart(
+  s: ScaleView,
+  remembered: number | undefined,
+  declared: number | undefined,
+  fallback = 1,
+): ScalePlan | undefined {
+  if (s.replicas > 0) return undefined;
+  const replicas = positive(remembered) ? remembered : positive(declared) ? declared : fallback;
+  return { replicas, remember: undefined };
 }
 
-/** Every pod of the service not already being deleted, in a stable order; `count` limits how many die. */
-export function podsToKill(pods: readonly PodView[], count?: number): string[] {
+/** Pods of the service not already being deleted and carrying every one of `labels`, in a stable order. */
+export function podsToKill(pods: readonly PodView[], labels: Record<string, string> = {}, count?: number): string[] {
   const alive = pods
-    .filter(p => !p.terminating)
+    .filter(p => !p.terminating && Object.entries(labels).every(([k, v]) => p.labels?.[k] === v))
     .map(p => p.name)
     .sort();
   return count === undefined ? alive : alive.slice(0, Math.max(0, count));
 }
 
-/** The merge patch for a plan, guarded by resourceVersion so a concurrent change fails instead of being lost. */
-export function scalePatch(d: DeploymentView, plan: ScalePlan): object {
+/** The Scale to write for a plan (update verb), guarded by resourceVersion so a concurrent change fails. */
+export function scaleBody(s: ScaleView, namespace: string, replicas: number): object {
   return {
-    metadata: {
-      annotations: plan.annotations,
-      ...(d.resourceVersion ? { resourceVersion: d.resourceVersion } : {}),
-    },
-    spec: { replicas: plan.replicas },
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: { name: s.name, namespace, ...(s.resourceVersion ? { resourceVersion: s.resourceVersion } : {}) },
+    spec: { replicas },
   };
 }

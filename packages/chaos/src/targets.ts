@@ -6,10 +6,18 @@ export interface Target {
   name: string;
   /** The app port, where the service's own /admin/faults answers. */
   port: number;
+  /** The replica count the chart declared (what `start` restores when it remembers none). */
+  replicas?: number;
 }
 
 const TargetList = z
-  .array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), port: z.number().int().min(1).max(65535) }))
+  .array(
+    z.object({
+      name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+      port: z.number().int().min(1).max(65535),
+      replicas: z.number().int().min(0).max(1000).optional(),
+    }),
+  )
   .min(1);
 
 /** CHAOS_SERVICES as the chart renders it: [{"name":"order","port":3000}, ...]. */

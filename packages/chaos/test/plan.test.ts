@@ -1,88 +1,97 @@
-// Decisions of stop, start and kill, from what the controller sees of a Deployment and its pods.
+// Decisions of stop, start and kill, from what the controller sees of a Deployment's scale and its pods.
 import {
+  labelSelector,
   planStart,
   planStop,
   podsToKill,
-  REPLICAS_ANNOTATION,
-  scalePatch,
+  scaleBody,
+  serviceLabels,
   statusOf,
-  type DeploymentView,
+  type ScaleView,
 } from '../src/plan';
 
-const deployment = (over: Partial<DeploymentView> = {}): DeploymentView => ({
+const scale = (over: Partial<ScaleView> = {}): ScaleView => ({
   name: 'order',
   replicas: 3,
-  readyReplicas: 3,
-  annotations: {},
   resourceVersion: '42',
   ...over,
 });
 
 describe('planStop', () => {
   it('scales to zero and remembers the replica count', () => {
-    expect(planStop(deployment())).toEqual({ replicas: 0, annotations: { [REPLICAS_ANNOTATION]: '3' } });
+    expect(planStop(scale())).toEqual({ replicas: 0, remember: 3 });
   });
 
   it('does nothing when already stopped, keeping the first memory', () => {
-    expect(planStop(deployment({ replicas: 0, annotations: { [REPLICAS_ANNOTATION]: '3' } }))).toBeUndefined();
+    expect(planStop(scale({ replicas: 0 }))).toBeUndefined();
   });
 });
 
 describe('planStart', () => {
   it('restores the remembered count and forgets it', () => {
-    const stopped = deployment({ replicas: 0, readyReplicas: 0, annotations: { [REPLICAS_ANNOTATION]: '3' } });
-    expect(planStart(stopped)).toEqual({ replicas: 3, annotations: { [REPLICAS_ANNOTATION]: null } });
+    expect(planStart(scale({ replicas: 0 }), 3, 2)).toEqual({ replicas: 3, remember: undefined });
   });
 
-  it('falls back when nothing valid is remembered (scaled down by hand)', () => {
-    expect(planStart(deployment({ replicas: 0 }))?.replicas).toBe(1);
-    expect(planStart(deployment({ replicas: 0, annotations: { [REPLICAS_ANNOTATION]: 'x' } }), 2)?.replicas).toBe(2);
-    expect(planStart(deployment({ replicas: 0, annotations: { [REPLICAS_ANNOTATION]: '0' } }))?.replicas).toBe(1);
+  it("falls back to the chart's declared count, then to 1 (a restarted controller remembers nothing)", () => {
+    expect(planStart(scale({ replicas: 0 }), undefined, 2)?.replicas).toBe(2);
+    expect(planStart(scale({ replicas: 0 }), 0, undefined)?.replicas).toBe(1);
+    expect(planStart(scale({ replicas: 0 }), undefined, undefined, 4)?.replicas).toBe(4);
   });
 
   it('does nothing for a running service', () => {
-    expect(planStart(deployment())).toBeUndefined();
+    expect(planStart(scale(), 3, 3)).toBeUndefined();
   });
 
   it('round-trips: stop then start gives the original count back', () => {
-    const before = deployment({ replicas: 4 });
-    const stop = planStop(before)!;
-    const after = deployment({ replicas: stop.replicas, annotations: stop.annotations as Record<string, string> });
-    expect(planStart(after)?.replicas).toBe(4);
+    const stop = planStop(scale({ replicas: 4 }))!;
+    expect(planStart(scale({ replicas: stop.replicas }), stop.remember, 2)?.replicas).toBe(4);
   });
 });
 
 describe('podsToKill', () => {
+  const mine = serviceLabels('order', 'eda-lab');
   const pods = [
-    { name: 'order-b', terminating: false },
-    { name: 'order-a', terminating: false },
-    { name: 'order-c', terminating: true },
+    { name: 'order-b', terminating: false, labels: mine },
+    { name: 'order-a', terminating: false, labels: mine },
+    { name: 'order-c', terminating: true, labels: mine },
+    // Same name label, but not one of the chart's services (RBAC cannot tell them apart; the code does).
+    { name: 'order-lookalike', terminating: false, labels: { 'app.kubernetes.io/name': 'order' } },
+    { name: 'other-release', terminating: false, labels: { ...mine, 'app.kubernetes.io/instance': 'other' } },
   ];
 
-  it('kills every pod not already terminating, in a stable order', () => {
-    expect(podsToKill(pods)).toEqual(['order-a', 'order-b']);
+  it("kills only the chart's own pods of the service not already terminating, in a stable order", () => {
+    expect(podsToKill(pods, mine)).toEqual(['order-a', 'order-b']);
   });
 
   it('limits to count', () => {
-    expect(podsToKill(pods, 1)).toEqual(['order-a']);
-    expect(podsToKill(pods, 0)).toEqual([]);
+    expect(podsToKill(pods, mine, 1)).toEqual(['order-a']);
+    expect(podsToKill(pods, mine, 0)).toEqual([]);
   });
 
   it('has nothing to kill when no pod runs', () => {
-    expect(podsToKill([])).toEqual([]);
+    expect(podsToKill([], mine)).toEqual([]);
   });
 });
 
-describe('statusOf and scalePatch', () => {
+describe('statusOf, labels and scaleBody', () => {
   it('calls a service running when a pod is ready', () => {
-    expect(statusOf(deployment())).toEqual({ name: 'order', running: true, replicas: 3 });
-    expect(statusOf(deployment({ readyReplicas: 0 })).running).toBe(false);
+    const ready = [{ name: 'p', terminating: false, ready: true }];
+    expect(statusOf(scale(), ready)).toEqual({ name: 'order', running: true, replicas: 3 });
+    expect(statusOf(scale(), [{ name: 'p', terminating: false, ready: false }]).running).toBe(false);
+    expect(statusOf(scale(), [{ name: 'p', terminating: true, ready: true }]).running).toBe(false);
   });
 
-  it('guards the patch with the resourceVersion it decided on', () => {
-    const d = deployment();
-    expect(scalePatch(d, planStop(d)!)).toEqual({
-      metadata: { annotations: { [REPLICAS_ANNOTATION]: '3' }, resourceVersion: '42' },
+  it("selects by the chart's service labels", () => {
+    expect(labelSelector(serviceLabels('order', 'r'))).toBe(
+      'app.kubernetes.io/name=order,app.kubernetes.io/part-of=eda-lab,app.kubernetes.io/component=service,app.kubernetes.io/instance=r',
+    );
+  });
+
+  it('writes only the replica count, guarded by the resourceVersion it decided on', () => {
+    expect(scaleBody(scale(), 'ns', 0)).toEqual({
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'order', namespace: 'ns', resourceVersion: '42' },
       spec: { replicas: 0 },
     });
   });
