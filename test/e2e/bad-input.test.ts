@@ -55,7 +55,15 @@ const cases: Case[] = [
   ['user: bad email', 'user', 'POST /users', { email: 'nope', name: 'N' }, 400],
   ['user: empty name', 'user', 'POST /users', { email: 'a@b.io', name: '   ' }, 400],
   ['user: unknown id', 'user', 'GET /users/nope', undefined, 404],
-  ['gateway: negative amount', 'gateway', 'POST /authorizations', { orderId: 'o', customerId: 'c', amount: -1 }, 400],
+  // Only payment's sidecar may ask the gateway (issue 13): a client is refused before its body is read.
+  [
+    'gateway: a client asks for an authorisation',
+    'gateway',
+    'POST /authorizations',
+    { orderId: 'o', customerId: 'c', amount: -1 },
+    401,
+    'unauthorized',
+  ],
   ['audit: no query', 'audit', 'GET /audit', undefined, 400],
   ['audit: unknown type', 'audit', 'GET /audit?type=Nope', undefined, 400],
   ['notification: no recipient', 'notification', 'GET /notifications', undefined, 400],
