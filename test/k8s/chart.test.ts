@@ -52,7 +52,10 @@ describe.each(PROFILES)('profile %s', profile => {
 
   it("renders Dapr objects valid against Dapr 1.18's CRDs", () => {
     const dapr = objects(profile).filter(isDapr);
-    expect(dapr.map(o => o.kind).sort()).toEqual(['Component', 'Component', 'Configuration', 'Resiliency']);
+    // One Configuration per service (its access control), the rest shared.
+    expect(dapr.map(o => o.kind).sort()).toEqual(
+      ['Component', 'Component', ...catalog().map(() => 'Configuration'), 'Resiliency'].sort(),
+    );
     expect(daprProblems(dapr)).toEqual([]);
   });
 
@@ -64,7 +67,7 @@ describe.each(PROFILES)('profile %s', profile => {
         'dapr.io/enabled': 'true',
         'dapr.io/app-id': s.name,
         'dapr.io/app-port': String(s.port),
-        'dapr.io/config': 'lab',
+        'dapr.io/config': `lab-${s.name}`,
         'dapr.io/enable-app-health-check': 'false',
         'dapr.io/api-token-secret': 'eda-lab-dapr-api-token',
         'dapr.io/app-token-secret': 'eda-lab-app-api-token',
@@ -126,14 +129,17 @@ describe.each(PROFILES)('profile %s', profile => {
       expect(app.readinessProbe.httpGet.path).toBe('/readyz');
     }
   });
+});
 
-  it('renders the chaos controller with a namespace-scoped Role limited to what it does', () => {
+// Issue 13, class 11: the controller may scale and delete pods, nothing more, and is absent from production.
+describe.each(['redis', 'kafka'] as const)('the chaos controller (profile %s)', profile => {
+  it('has a namespace-scoped Role limited to the scale subresource and pods', () => {
     const role = find(objects(profile), 'Role', 'chaos');
     expect(role.rules).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'patch'] },
-      { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch', 'update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
     ]);
+    expect(JSON.stringify(role.rules)).not.toContain('"deployments"');
     expect(objects(profile).some(o => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toBe(false);
     const binding = find(objects(profile), 'RoleBinding', 'chaos');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'chaos', namespace: 'eda-lab' }]);
@@ -142,8 +148,22 @@ describe.each(PROFILES)('profile %s', profile => {
     const env = new Map<string, any>(chaos.spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
     expect(env.get('CHAOS_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'eda-lab-chaos-token', key: 'token' });
     expect(JSON.parse(env.get('CHAOS_SERVICES').value)).toEqual(
-      expect.arrayContaining(catalog().map(s => ({ name: s.name, port: s.port }))),
+      expect.arrayContaining(catalog().map(s => ({ name: s.name, port: s.port, replicas: 1 }))),
     );
+    expect(env.get('CHAOS_INSTANCE').value).toBe('eda-lab');
+  });
+
+  it('admits only the named clients when NetworkPolicies are on', () => {
+    const objs = renderChart(profile, ['--set', 'networkPolicies.enabled=true']);
+    const np = find(objs, 'NetworkPolicy', 'eda-lab-chaos');
+    expect(np.spec.ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { 'eda-lab.dev/chaos-client': 'true' } } }],
+        ports: [{ protocol: 'TCP', port: 3100 }],
+      },
+    ]);
+    const none = renderChart(profile, ['--set', 'networkPolicies.enabled=true', '--set', 'chaos.clients=null']);
+    expect(find(none, 'NetworkPolicy', 'eda-lab-chaos').spec.ingress).toEqual([]);
   });
 });
 
@@ -181,6 +201,15 @@ describe('dev profiles', () => {
 
 describe('production profile', () => {
   const prod = () => objects('production');
+
+  it('has no chaos controller (it holds the admin token and may stop any service)', () => {
+    expect(prod().filter(o => o.metadata.name === 'chaos' || o.metadata.name === 'eda-lab-chaos')).toEqual([]);
+    expect(prod().filter(o => ['Role', 'RoleBinding'].includes(o.kind))).toEqual([]);
+  });
+
+  it('turns NetworkPolicies on', () => {
+    expect(prod().filter(o => o.kind === 'NetworkPolicy').length).toBeGreaterThanOrEqual(4);
+  });
 
   it('runs no broker and makes no token Secret (they come from outside the chart)', () => {
     expect(prod().filter(o => o.metadata.labels?.['app.kubernetes.io/component'] === 'infra')).toEqual([]);

@@ -3,6 +3,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEAD_LETTER_TOPIC } from '@lab/kit';
+import { accessControlFor, readAccessControl } from '@lab/runtime';
 import { catalog, CHART, isDapr, type K8sObject, PROFILES, type Profile, renderChart, ROOT } from './tools';
 
 type Values = Record<string, any>;
@@ -96,14 +97,27 @@ describe.each(PROFILES)('profile %s', profile => {
   const rendered = renderChart(profile).filter(isDapr).map(withoutLabels);
   const files = ['common/statestore.yaml', 'common/resiliency.yaml', `pubsub/${v.broker}/pubsub.yaml`, 'config.yaml'];
 
-  it.each(files)('renders components/%s exactly as transformed', file => {
+  const shared = files.filter(f => f !== 'config.yaml');
+  it.each(shared)('renders components/%s exactly as transformed', file => {
     const want = expected(source(file), v);
     const got = rendered.find(o => o.kind === want.kind && o.metadata.name === want.metadata.name);
     expect(got).toEqual(want);
   });
 
+  // Issue 13, class 2: who may invoke whom, enforced by each callee's sidecar (mTLS identities in a cluster).
+  it.each(catalog().map(s => s.name))(
+    'renders components/config.yaml for %s with its accessControl from components/access-control.yaml',
+    app => {
+      const want = expected(source('config.yaml'), v);
+      want.metadata.name = `${want.metadata.name}-${app}`;
+      want.spec.accessControl = accessControlFor(app, readAccessControl(), { identities: true, namespace: 'eda-lab' });
+      const got = rendered.find(o => o.kind === 'Configuration' && o.metadata.name === want.metadata.name);
+      expect(got).toEqual(want);
+    },
+  );
+
   it('renders nothing else of Dapr', () => {
-    expect(rendered).toHaveLength(files.length);
+    expect(rendered).toHaveLength(shared.length + catalog().length);
   });
 
   it('leaves no envRef (a local-only indirection) in the cluster', () => {
@@ -126,5 +140,45 @@ describe('topic scoping', () => {
     // Listed with nothing: the gateway may publish no topic at all.
     expect(pub.get('gateway')).toBe('');
     expect(pubsub.scopes).not.toContain('gateway');
+  });
+});
+
+describe('access control (issue 13, class 2)', () => {
+  const configs = renderChart('production').filter(o => o.kind === 'Configuration');
+  const acl = (app: string) => configs.find(o => o.metadata.name === `lab-${app}`)!.spec.accessControl;
+  const allowed = (callee: string, caller: string) =>
+    (acl(callee).policies as any[])
+      .filter(p => p.appId === caller)
+      .flatMap(p => p.operations.map((o: any) => `${o.httpVerb.join(',')} ${o.name}`));
+
+  it('denies every caller by default, on every app', () => {
+    for (const s of catalog())
+      expect({ app: s.name, action: acl(s.name).defaultAction }).toEqual({ app: s.name, action: 'deny' });
+  });
+
+  it('lets only order invoke the sync routes, and only payment the gateway', () => {
+    expect(allowed('payment', 'order')).toEqual(['POST /sync/payments']);
+    expect(allowed('delivery', 'order')).toEqual(['POST /sync/deliveries']);
+    expect(allowed('notification', 'order')).toEqual(['POST /sync/notifications']);
+    expect(allowed('gateway', 'payment')).toEqual(['POST /authorizations']);
+    for (const callee of ['payment', 'delivery', 'notification', 'gateway']) {
+      const callers = (acl(callee).policies as any[]).map(p => p.appId);
+      for (const other of catalog().map(s => s.name)) {
+        if (!callers.includes(other)) expect(allowed(callee, other)).toEqual([]);
+      }
+    }
+    expect(allowed('gateway', 'order')).toEqual([]);
+  });
+
+  it('lets nobody invoke the apps no one calls', () => {
+    for (const app of ['order', 'user', 'points', 'stats']) expect(acl(app).policies).toEqual([]);
+  });
+
+  it("renders the local runtime's variant with an allow-all default only where callers exist (no identities locally)", () => {
+    const local = (app: string) =>
+      accessControlFor(app, readAccessControl(), { identities: false, namespace: 'default' });
+    expect(local('payment').defaultAction).toBe('allow');
+    expect(local('points').defaultAction).toBe('deny');
+    expect(local('order').defaultAction).toBe('deny');
   });
 });
