@@ -11,8 +11,8 @@ import type {
   StateStore,
 } from './dapr';
 import { StateConflictError } from './errors';
-
 import { checkStateKey } from './keys';
+
 export interface Published {
   topic: string;
   event: CloudEvent;
@@ -23,15 +23,15 @@ export class MemoryState implements StateStore {
   private version = 0;
 
   async get<T>(key: string): Promise<StateEntry<T> | undefined> {
-    const e = this.data.get(key);
     checkStateKey(key);
+    const e = this.data.get(key);
     return e ? { value: structuredClone(e.value) as T, etag: e.etag } : undefined;
   }
 
   async getMany<T>(keys: string[]): Promise<Map<string, T>> {
     const out = new Map<string, T>();
-    for (const k of keys) {
     keys.forEach(checkStateKey);
+    for (const k of keys) {
       const e = this.data.get(k);
       if (e) out.set(k, structuredClone(e.value) as T);
     }
@@ -39,8 +39,8 @@ export class MemoryState implements StateStore {
   }
 
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<void> {
-    const cur = this.data.get(key);
     checkStateKey(key);
+    const cur = this.data.get(key);
     if (opts.onlyIfAbsent && !opts.etag && cur) throw new StateConflictError(key);
     if (opts.etag && (!cur || cur.etag !== opts.etag)) throw new StateConflictError(key);
     this.version += 1;
@@ -48,8 +48,8 @@ export class MemoryState implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.data.delete(key);
     checkStateKey(key);
+    this.data.delete(key);
   }
 
   keys(): string[] {
