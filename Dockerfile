@@ -1,48 +1,52 @@
-# syntax=docker/dockerfile:1.7-labs
 # One image per service: docker build --build-arg SERVICE=order -t eda-lab-order .
 # The chaos controller uses the same file: --build-arg SERVICE=chaos --build-arg WORKSPACE=packages/chaos.
+# Works with BuildKit and with the legacy builder (Debian's docker.io has no buildx). NODE_IMAGE picks the base:
+# the official node:24-slim by default, the locally built local/node:<version> on an offline cluster
+# (tools/cluster/images.sh).
+ARG NODE_IMAGE=node:24-slim
 
-# ---- build: every dev dependency, then `tsc -b` of the one workspace and the packages it references.
-FROM node:24-slim AS build
-ARG SERVICE
-ARG WORKSPACE=services/${SERVICE}
+# ---- manifests: every workspace's package.json and nothing else, so the npm ci layer below is reused until a
+# manifest or the lockfile changes (this stage reruns on any source change; its output is the same files).
+FROM ${NODE_IMAGE} AS manifests
+COPY packages/ /tree/packages/
+COPY services/ /tree/services/
+RUN cd /tree && mkdir -p /manifests && find packages services -name package.json -not -path '*/node_modules/*' \
+      -exec sh -c 'mkdir -p "/manifests/$(dirname "$1")" && cp "$1" "/manifests/$1"' _ {} \;
+
+# ---- build: every dev dependency, then `tsc -b` of every workspace (one build stage for all images).
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
-RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<name> (services/catalog.json)" >&2; exit 1)
-# Manifests first, so the npm ci layer is reused until a package.json or the lockfile changes. Every
-# workspace's package.json by glob (COPY --parents, hence the labs syntax): a new service needs no edit here.
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
-COPY --parents packages/*/package.json services/*/package.json ./
+COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
 COPY packages/ packages/
 COPY services/ services/
-RUN npx tsc -b "${WORKSPACE}"
-# What the runtime stage needs: every workspace manifest (npm ci checks them against the lockfile) and the
-# compiled output of the workspaces this one depends on. No sources, no tests, no dev tooling.
-RUN mkdir -p /out && cp package.json package-lock.json /out/ \
- && for m in packages/*/package.json services/*/package.json; do \
-      d="$(dirname "$m")"; mkdir -p "/out/$d"; cp "$m" "/out/$d/"; \
-      if [ -d "$d/dist" ]; then cp -r "$d/dist" "/out/$d/"; fi; \
-    done \
- && find /out -name '*.tsbuildinfo' -delete -o -name '*.map' -delete
+RUN npx tsc -b
 
 # ---- dev: the build stage as the app user, for Tilt's live update (sync sources, `tsc -b`, node --watch
 # restarts on the new dist). Never shipped: `docker build` without --target stops at runtime, the last stage.
 FROM build AS dev
-ARG WORKSPACE
+ARG SERVICE
+ARG WORKSPACE=services/${SERVICE}
 RUN chown -R 1000:1000 /src/packages /src/services
 USER 1000:1000
 WORKDIR /src/${WORKSPACE}
 CMD ["node", "--watch", "dist/main.js"]
 
-# ---- runtime: production dependencies of this workspace only, as a non-root user.
-FROM node:24-slim AS runtime
+# ---- pruned: production dependencies only, compiled output only. No sources, no tests, no dev tooling.
+FROM build AS pruned
+RUN npm prune --omit=dev --no-audit --no-fund \
+ && find packages services -mindepth 2 -maxdepth 2 \( -name src -o -name test -o -name 'tsconfig*.json' \) -exec rm -rf {} + \
+ && find . -name '*.tsbuildinfo' -delete -o -name '*.map' -delete \
+ && rm -f tsconfig.base.json tsconfig.json && npm cache clean --force
+
+# ---- runtime: the same layers for every service; only the working directory differs.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+COPY --from=pruned /src/ /app/
 ARG SERVICE
 ARG WORKSPACE=services/${SERVICE}
-ENV NODE_ENV=production
-WORKDIR /app
-COPY --from=build /out/ ./
-RUN npm ci --omit=dev --workspace "${WORKSPACE}" --no-audit --no-fund \
- && npm cache clean --force
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<name> (services/catalog.json)" >&2; exit 1)
 # The node image's unprivileged user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 # Same entry point as local mode (dapr.yaml: `node dist/main.js` in services/<name>).

@@ -31,5 +31,15 @@ module.exports = {
       moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
+    {
+      // A real kind cluster with the Dapr control plane (`./lab cluster up` and `apps` first; ./lab test does both).
+      displayName: 'cluster',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+      setupFilesAfterEnv: ['<rootDir>/test/cluster/setup.ts'],
+    },
   ],
 };

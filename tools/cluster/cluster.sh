@@ -75,7 +75,7 @@ up() {
     node_image="local/kind-node:v$KUBERNETES_VERSION"
   else
     "$CLUSTER_DIR/build.sh" go-tools
-    [ -x "$KUBE_BIN/kubectl" ] || "$CLUSTER_DIR/build.sh" kube
+    [ -x "$KUBE_BIN/kubectl" ] || command -v kubectl >/dev/null || "$CLUSTER_DIR/build.sh" kube
   fi
   echo "$m" >"$MODE_FILE"
   if ! cluster_exists; then
@@ -130,7 +130,9 @@ apps() {
     step "image eda-lab-$n:$APP_TAG" nice -n 10 docker build -q "${base[@]}" --build-arg "SERVICE=$n" "${ws[@]}" -t "eda-lab-$n:$APP_TAG" "$REPO_ROOT" >/dev/null
     tags+=("eda-lab-$n:$APP_TAG")
   done
-  step "loading ${#tags[@]} app images into the node" kind load docker-image --name "$CLUSTER_NAME" "${tags[@]}"
+  # Offline, the in-release brokers' images come from this machine too.
+  [ "$m" != offline ] || tags+=("local/redis:$DEBIAN_SUITE" "local/kafka:$KAFKA_VERSION")
+  step "loading ${#tags[@]} images into the node" kind load docker-image --name "$CLUSTER_NAME" "${tags[@]}"
 }
 
 down() {
@@ -175,7 +177,10 @@ case "${1:-}" in
   status) status ;;
   check-clean) check_clean ;;
   # What a test process needs to reach the cluster: `eval "$(tools/cluster/cluster.sh env)"`.
-  env) printf 'export KUBECONFIG="%s"\nexport PATH="%s:%s:$PATH"\nexport LAB_CLUSTER_VALUES="%s"\n' "$KUBECONFIG" "$TOOLS_BIN" "$KUBE_BIN" "$VALUES_FILE" ;;
+  env)
+    printf 'export KUBECONFIG="%s"\nexport PATH="%s:%s:$PATH"\nexport LAB_CLUSTER_VALUES="%s"\n' "$KUBECONFIG" "$TOOLS_BIN" "$KUBE_BIN" "$VALUES_FILE"
+    [ "$(mode)" != offline ] || echo "export LAB_NODE_IMAGE=local/node:$NODE_VERSION"
+    ;;
   values) echo "$VALUES_FILE" ;;
   *) fail "usage: cluster.sh up|apps|down|status|check-clean|env|values" ;;
 esac

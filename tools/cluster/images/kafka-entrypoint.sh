@@ -7,7 +7,8 @@ conf=/opt/kafka/config/server.properties
 : >"$conf"
 env | while IFS='=' read -r name value; do
   case "$name" in
-    KAFKA_HEAP_OPTS | KAFKA_CLUSTER_ID) ;;
+    # Not settings: the heap, the id, and the variables Kubernetes makes for a Service named kafka.
+    KAFKA_HEAP_OPTS | KAFKA_CLUSTER_ID | KAFKA_PORT | KAFKA_PORT_* | KAFKA_SERVICE_*) ;;
     KAFKA_*) echo "$(echo "${name#KAFKA_}" | tr 'A-Z_' 'a-z.')=$value" >>"$conf" ;;
   esac
 done

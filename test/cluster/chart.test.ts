@@ -1,0 +1,190 @@
+// The chart installed for real: a kind cluster made by `./lab cluster up` (no registry on this machine: every
+// image built locally), the real Dapr control plane, the namespace enforcing the restricted Pod Security profile,
+// the dev profile on Redis. Then the system's claims, in the cluster: an order ships, the chaos controller stops
+// a consumer and the event flow holds while the chain fails, a killed pod is replaced and nothing is lost.
+import {
+  anOrder,
+  answerOf,
+  DEV_TOKENS,
+  http,
+  installChart,
+  kubectl,
+  kubectlNs,
+  kubeJson,
+  NAMESPACE,
+  ORDER_URL,
+  pods,
+  portForward,
+  RELEASE,
+  helm,
+  waitFor,
+  waitForOrder,
+  type Forward,
+} from './kube';
+
+const SERVICES = ['order', 'user', 'payment', 'delivery', 'notification', 'points', 'stats', 'audit', 'gateway'];
+let chaos: Forward;
+const chaosCall = (method: string, path: string, body?: unknown) =>
+  http(method, `${chaos.url}${path}`, body, { authorization: `Bearer ${DEV_TOKENS.chaos}` });
+
+beforeAll(async () => {
+  await installChart('redis');
+  chaos = await portForward('svc/chaos', 3100);
+});
+afterAll(async () => {
+  chaos?.close();
+});
+
+describe('helm install of the redis dev profile with the real Dapr control plane', () => {
+  it('has the Dapr CRDs and a namespace that enforces the restricted Pod Security profile', async () => {
+    const crds = await kubectl('get', 'crd', '-o', 'name');
+    for (const crd of [
+      'components.dapr.io',
+      'configurations.dapr.io',
+      'resiliencies.dapr.io',
+      'subscriptions.dapr.io',
+    ]) {
+      expect(crds).toContain(`customresourcedefinition.apiextensions.k8s.io/${crd}`);
+    }
+    const ns = JSON.parse(await kubectl('get', 'namespace', NAMESPACE, '-o', 'json'));
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('admits every pod, injects a daprd sidecar into each service, and every pod is ready', async () => {
+    const all = await pods();
+    for (const name of SERVICES) {
+      const mine = all.filter(p => p.app === name);
+      expect({ name, count: mine.length }).toEqual({ name, count: 1 });
+      expect({ name, containers: [...mine[0]!.containers].sort(), ready: mine[0]!.ready }).toEqual({
+        name,
+        containers: ['app', 'daprd'],
+        ready: true,
+      });
+    }
+    // Nothing was refused by admission on the way (a refused pod leaves a FailedCreate event on its ReplicaSet).
+    const events = await kubeJson<{ items: any[] }>('get', 'events', '--field-selector', 'reason=FailedCreate');
+    expect(events.items.map(e => e.message)).toEqual([]);
+  });
+
+  it('places an order through the NodePort and it reaches SHIPPED across the sidecars', async () => {
+    const placed = await http('POST', `${ORDER_URL}/orders`, anOrder('k8s-c-1'));
+    expect(placed.status).toBe(202);
+    const shipped = await waitForOrder(placed.body.orderId, 'SHIPPED');
+    expect(shipped.history.map((h: { event: string }) => h.event)).toEqual(
+      expect.arrayContaining(['OrderCreated', 'PaymentCompleted', 'DeliveryStarted']),
+    );
+  });
+
+  it("a sidecar refuses to publish to a topic outside its service's scope", async () => {
+    // payment may publish payment-completed/-failed, never user-registered: ask its real daprd from inside its pod.
+    const [pod] = (await pods()).filter(p => p.app === 'payment');
+    const script = (topic: string) =>
+      `fetch('http://127.0.0.1:3500/v1.0/publish/pubsub/${topic}',{method:'POST',headers:{'content-type':'application/json','dapr-api-token':process.env.DAPR_API_TOKEN},body:'{}'}).then(r=>console.log(r.status))`;
+    const refused = await kubectlNs('exec', pod!.name, '-c', 'app', '--', 'node', '-e', script('user-registered'));
+    expect(Number(refused.trim())).toBe(403);
+  });
+});
+
+describe("the chaos controller's RBAC, checked by the real API server", () => {
+  const as = `system:serviceaccount:${NAMESPACE}:chaos`;
+  const can = (...args: string[]) => answerOf('kubectl', ['auth', 'can-i', '--as', as, '-n', NAMESPACE, ...args]);
+
+  it('may scale deployments and delete pods, and nothing else', async () => {
+    expect(await can('patch', 'deployments', '--subresource=scale')).toBe('yes');
+    expect(await can('delete', 'pods')).toBe('yes');
+    for (const forbidden of [
+      ['patch', 'deployments'],
+      ['create', 'pods'],
+      ['get', 'secrets'],
+      ['create', 'pods/exec'],
+      ['delete', 'deployments'],
+    ]) {
+      expect({ verb: forbidden.join(' '), answer: await can(...forbidden) }).toEqual({
+        verb: forbidden.join(' '),
+        answer: expect.stringMatching(/^no/),
+      });
+    }
+  });
+
+  it('a forbidden call made as the controller is refused', async () => {
+    const err = await kubectl('--as', as, '-n', NAMESPACE, 'get', 'secret', 'eda-lab-admin-token').then(
+      () => 'allowed',
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(/Forbidden|forbidden/);
+  });
+});
+
+describe('failure isolation in the cluster', () => {
+  it('with notification scaled to 0 by the chaos controller, the chain fails while the event flow accepts and converges', async () => {
+    const stopped = await chaosCall('POST', '/chaos/services/notification/stop');
+    expect(stopped.status).toBe(200);
+    await waitFor(async () => ((await pods()).some(p => p.app === 'notification') ? undefined : true), {
+      timeoutMs: 120_000,
+      what: 'the notification pod to be gone',
+    });
+    const sync = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => http('POST', `${ORDER_URL}/orders?flow=sync`, anOrder(`k8s-sync-${i}`))),
+    );
+    const evt = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => http('POST', `${ORDER_URL}/orders`, anOrder(`k8s-event-${i}`))),
+    );
+    expect(sync.map(r => r.status).every(s => s >= 500)).toBe(true);
+    expect(evt.map(r => r.status)).toEqual([202, 202, 202, 202, 202]);
+    for (const r of evt) await waitForOrder(r.body.orderId, 'SHIPPED');
+
+    const started = await chaosCall('POST', '/chaos/services/notification/start');
+    expect(started.status).toBe(200);
+    // The backlog drains: every event-flow customer gets its three messages once notification is back.
+    await waitFor(async () => ((await pods()).some(p => p.app === 'notification' && p.ready) ? true : undefined), {
+      timeoutMs: 180_000,
+      what: 'notification to be ready again',
+    });
+    const inbox = await portForward('svc/notification', 3004);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await waitFor(
+          async () => {
+            const r = await http('GET', `${inbox.url}/notifications?recipient=k8s-event-${i}`);
+            if (r.status === 200 && r.body.notifications?.length === 3) return true;
+            throw new Error(`HTTP ${r.status}: ${r.body?.notifications?.length ?? 0} notifications`);
+          },
+          { timeoutMs: 120_000, what: `the backlog for k8s-event-${i}` },
+        );
+      }
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it('a payment pod killed mid-burst is replaced by its ReplicaSet and every order ships', async () => {
+    const before = (await pods()).filter(p => p.app === 'payment').map(p => p.name);
+    const burst = Array.from({ length: 10 }, (_, i) => http('POST', `${ORDER_URL}/orders`, anOrder(`k8s-kill-${i}`)));
+    const killed = await chaosCall('POST', '/chaos/services/payment/kill');
+    expect(killed.status).toBe(200);
+    const placed = await Promise.all(burst);
+    expect(placed.map(r => r.status)).toEqual(Array(10).fill(202));
+    const replaced = await waitFor(
+      async () => {
+        const now = (await pods()).filter(p => p.app === 'payment' && p.ready && !before.includes(p.name));
+        return now.length > 0 ? now : undefined;
+      },
+      { timeoutMs: 180_000, what: 'a new, ready payment pod' },
+    );
+    expect(replaced.length).toBe(1);
+    for (const r of placed) await waitForOrder(r.body.orderId, 'SHIPPED', 180_000);
+  });
+});
+
+describe('helm upgrade and uninstall', () => {
+  it('an upgrade keeps every pod ready, and uninstall leaves no pod of the release', async () => {
+    await installChart('redis', ['--set', 'defaults.logLevel=info']);
+    expect((await pods()).filter(p => SERVICES.includes(p.app)).every(p => p.ready)).toBe(true);
+    chaos.close();
+    await helm('uninstall', RELEASE, '-n', NAMESPACE, '--wait', '--timeout', '5m');
+    await waitFor(async () => ((await pods()).length === 0 ? true : undefined), {
+      timeoutMs: 180_000,
+      what: 'every pod of the release to be gone',
+    });
+  });
+});
