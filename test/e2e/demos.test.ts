@@ -25,12 +25,28 @@ function runDemo(name: string): Promise<{ code: number | null; output: string }>
       },
     );
     let output = '';
+    let overdue = false;
+    // A demo that overruns is stopped (SIGTERM: it stops what it started) before jest's own timeout, so it cannot
+    // live on and hold the ports of the next demo; the failure then shows where it stood.
+    const deadline = setTimeout(() => {
+      overdue = true;
+      child.kill('SIGTERM');
+    }, DEMO_DEADLINE_MS);
     child.stdout.on('data', d => (output += d.toString()));
     child.stderr.on('data', d => (output += d.toString()));
     child.once('error', reject);
-    child.once('exit', code => resolve({ code, output }));
+    child.once('exit', code => {
+      clearTimeout(deadline);
+      if (overdue)
+        reject(
+          new Error(`demo ${name} still running after ${DEMO_DEADLINE_MS} ms; its output:\n${output.slice(-3000)}`),
+        );
+      else resolve({ code, output });
+    });
   });
 }
+
+const DEMO_DEADLINE_MS = 150_000;
 
 describe.each(['trace', 'extend', 'idempotency', 'cascade', 'isolation', 'burst'])('demo %s --short', name => {
   it('exits 0 and reports every claim as holding', async () => {

@@ -327,9 +327,20 @@ export class LocalSystem {
     await this.waitHealthy(name);
   }
 
+  /**
+   * A graceful stop takes the sidecar down first, while its app still answers: daprd stops reading the broker and
+   * drains the deliveries it holds, so nothing stays pending on the broker. Stopping both at once (the app exits
+   * first) left the deliveries daprd held unacknowledged: Redis hands those out again only after the component's
+   * processingTimeout (320 s), so a stop-and-start looked like lost events for five minutes.
+   */
   async stopService(name: string, opts: { kill?: boolean } = {}): Promise<void> {
     const s = this.service(name);
-    await Promise.all(opts.kill ? [s.app.kill(), s.sidecar.kill()] : [s.app.stop(), s.sidecar.stop()]);
+    if (opts.kill) {
+      await Promise.all([s.app.kill(), s.sidecar.kill()]);
+      return;
+    }
+    await s.sidecar.stop();
+    await s.app.stop();
   }
 
   /**
