@@ -21,8 +21,9 @@ import {
   waitForOrder,
   type Forward,
 } from './kube';
+import { readCatalog } from '@lab/runtime';
 
-const SERVICES = ['order', 'user', 'payment', 'delivery', 'notification', 'points', 'stats', 'audit', 'gateway'];
+const SERVICES = readCatalog().map(s => s.name);
 let chaos: Forward;
 const chaosCall = (method: string, path: string, body?: unknown) =>
   http(method, `${chaos.url}${path}`, body, { authorization: `Bearer ${DEV_TOKENS.chaos}` });
@@ -179,7 +180,23 @@ describe('failure isolation in the cluster', () => {
 describe('helm upgrade and uninstall', () => {
   it('an upgrade keeps every pod ready, and uninstall leaves no pod of the release', async () => {
     await installChart('redis', ['--set', 'defaults.logLevel=info']);
-    expect((await pods()).filter(p => SERVICES.includes(p.app)).every(p => p.ready)).toBe(true);
+    // helm --wait returns once each rollout is done; the old pods may still be terminating then.
+    const settled = await waitFor(
+      async () => {
+        const now = (await pods()).filter(p => SERVICES.includes(p.app));
+        return now.every(p => p.ready && !p.terminating) ? now : undefined;
+      },
+      { timeoutMs: 180_000, what: 'the old pods of the rollout to be gone and every new one ready' },
+    );
+    expect([...new Set(settled.map(p => p.app))].sort()).toEqual([...SERVICES].sort());
+    const level = await kubectlNs(
+      'get',
+      'deploy',
+      'order',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="LOG_LEVEL")].value}',
+    );
+    expect(level.trim()).toBe('info');
     chaos.close();
     await helm('uninstall', RELEASE, '-n', NAMESPACE, '--wait', '--timeout', '5m');
     await waitFor(async () => ((await pods()).length === 0 ? true : undefined), {

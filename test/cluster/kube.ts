@@ -76,6 +76,8 @@ export interface PodSummary {
   ready: boolean;
   containers: string[];
   phase: string;
+  /** Being deleted (an old pod of a rollout, a killed one): it may still be listed, and is not ready. */
+  terminating: boolean;
 }
 export async function pods(): Promise<PodSummary[]> {
   const list = await kubeJson<{ items: any[] }>('get', 'pods');
@@ -85,6 +87,7 @@ export async function pods(): Promise<PodSummary[]> {
     ready: (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
     containers: (p.spec.containers ?? []).map((c: any) => c.name),
     phase: p.status.phase,
+    terminating: Boolean(p.metadata.deletionTimestamp),
   }));
 }
 
