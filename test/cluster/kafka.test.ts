@@ -16,6 +16,13 @@ import {
 } from './kube';
 
 beforeAll(async () => {
+  // From an empty namespace: upgrading a redis release left by a failed suite in place would switch its running
+  // pods' component to Kafka before any broker is scheduled (they crash-loop, and the node runs out of CPU).
+  await helm('uninstall', RELEASE, '-n', NAMESPACE, '--ignore-not-found', '--wait', '--timeout', '5m');
+  await waitFor(async () => ((await pods()).length === 0 ? true : undefined), {
+    timeoutMs: 180_000,
+    what: 'an empty namespace before the kafka profile',
+  });
   await installChart('kafka');
 });
 afterAll(async () => {
