@@ -16,7 +16,10 @@ import {
 import { writeAppConfig } from './access-control';
 import { ManagedProcess } from './process';
 import { removePidFile, signalRecorded, writePidFile } from './pid-file';
-import { redisProcess, waitForRedis } from './redis';
+import { redisProcess, releasePending, waitForRedis } from './redis';
+
+/** How idle a released delivery is made: longer than any processingTimeout (components/pubsub/redis). */
+const RELEASED_IDLE_MS = 24 * 3_600_000;
 import { httpStatus, waitFor } from './wait';
 
 export interface SystemOptions {
@@ -331,7 +334,10 @@ export class LocalSystem {
    * A graceful stop takes the sidecar down first, while its app still answers: daprd stops reading the broker and
    * drains the deliveries it holds, so nothing stays pending on the broker. Stopping both at once (the app exits
    * first) left the deliveries daprd held unacknowledged: Redis hands those out again only after the component's
-   * processingTimeout (320 s), so a stop-and-start looked like lost events for five minutes.
+   * processingTimeout (320 s), so a stop-and-start looked like lost events for five minutes. daprd's drain does
+   * not cover what it had read but not yet dispatched, so on Redis the runtime, which knows this consumer is gone,
+   * then releases what its group still holds: the next daprd of the service claims it at once. (A crash, kill -9,
+   * is not helped: it waits the processingTimeout, as on a cluster.)
    */
   async stopService(name: string, opts: { kill?: boolean } = {}): Promise<void> {
     const s = this.service(name);
@@ -341,6 +347,9 @@ export class LocalSystem {
     }
     await s.sidecar.stop();
     await s.app.stop();
+    if (this.broker === 'redis') {
+      await releasePending(this.redisPort, s.entry.subscribes, name, RELEASED_IDLE_MS).catch(() => 0);
+    }
   }
 
   /**
