@@ -17,10 +17,10 @@ import { writeAppConfig } from './access-control';
 import { ManagedProcess } from './process';
 import { removePidFile, signalRecorded, writePidFile } from './pid-file';
 import { redisProcess, releasePending, waitForRedis } from './redis';
+import { httpStatus, waitFor } from './wait';
 
 /** How idle a released delivery is made: longer than any processingTimeout (components/pubsub/redis). */
 const RELEASED_IDLE_MS = 24 * 3_600_000;
-import { httpStatus, waitFor } from './wait';
 
 export interface SystemOptions {
   /** Where logs, Redis data and the name-resolution database go (default: <repo>/.run). */
@@ -348,7 +348,10 @@ export class LocalSystem {
     await s.sidecar.stop();
     await s.app.stop();
     if (this.broker === 'redis') {
-      await releasePending(this.redisPort, s.entry.subscribes, name, RELEASED_IDLE_MS).catch(() => 0);
+      // Best effort: if it fails, the held deliveries still come back, after the processingTimeout. Say so.
+      await releasePending(this.redisPort, s.entry.subscribes, name, RELEASED_IDLE_MS).catch((err: Error) =>
+        process.stderr.write(`${name}: held deliveries not released (${err.message}); Redis redelivers them later\n`),
+      );
     }
   }
 
