@@ -5,6 +5,7 @@ import { mountEvents, schedule, serviceShell, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
+import { placedIndex } from './placed';
 import { mountReads } from './read';
 import { openOrders } from './reconcile';
 import { isSyncFlow, syncChainHandler } from './sync-chain';
@@ -15,13 +16,15 @@ export function createApp(deps: Deps): Koa {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
   const shell = serviceShell(deps);
   const watch = openOrders(full);
+  const placed = placedIndex(full);
   const eventFlow = placeOrderHandler(full, watch);
-  const syncFlow = syncChainHandler(full);
+  const syncFlow = syncChainHandler(full, placed);
   // Both flows side by side, chosen per request (?flow=sync or X-Flow: sync), so they can be compared under one fault.
   shell.router.post('/orders', ctx => (isSyncFlow(ctx) ? syncFlow(ctx) : eventFlow(ctx)));
   mountReads(shell.router, full);
   watch.mount(shell.router);
-  mountEvents(shell.router, deps, followSubscriptions(full, watch));
+  placed.mount(shell.router);
+  mountEvents(shell.router, deps, followSubscriptions(full, watch, placed));
   const app = shell.finish();
   schedule(app, { name: 'open-orders sweep', everyMs: watch.everyMs, run: () => watch.sweep() });
   return app;

@@ -22,10 +22,11 @@ import {
   type Order,
   type StoredOrder,
 } from './domain/order';
+import type { PlacedIndex } from './placed';
 import type { OpenOrdersWatch } from './reconcile';
 import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
 
-export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch): Subscription[] {
+export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch, placed: PlacedIndex): Subscription[] {
   const { dapr, config } = deps;
 
   /** A cancelled order carries the OrderCancelled it announces, so a redelivery re-announces the same event. */
@@ -83,6 +84,7 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
     await updateState<string[]>(dapr.state, keys.byCustomer(d.customerId), cur =>
       cur?.includes(d.orderId) ? undefined : capped([...(cur ?? []), d.orderId], MAX_ORDERS_PER_CUSTOMER),
     );
+    await placed.add(d.orderId, d.createdAt);
     if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
     await announce(value);
   }

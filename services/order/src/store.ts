@@ -4,6 +4,7 @@ export const keys = {
   byCustomer: (customerId: string) => `customer-orders:${customerId}`,
   idempotency: (key: string) => `idempotency:${key}`,
   openOrders: (shard: number) => `open-orders:${shard}`,
+  placed: (minute: string, shard: number) => `placed:${minute}:${shard}`,
 };
 
 /** Shards of the open-orders index (each a small map; one key per shard keeps writes on it short). */

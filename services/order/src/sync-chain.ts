@@ -6,11 +6,12 @@ import { HttpError, requestBody, traceparentFrom, updateState, validate } from '
 import type { Deps } from './app';
 import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
 import { claimIdempotencyKey, hashOf, idempotencyKeyOf, type Claim } from './place-order';
+import type { PlacedIndex } from './placed';
 import { keys } from './store';
 
 export const isSyncFlow = (ctx: Context) => ctx.query.flow === 'sync' || ctx.get('x-flow') === 'sync';
 
-export function syncChainHandler(deps: Required<Deps>) {
+export function syncChainHandler(deps: Required<Deps>, placed: PlacedIndex) {
   const { dapr } = deps;
 
   async function call(step: string, appId: string, path: string, body: unknown, traceparent: string) {
@@ -94,6 +95,7 @@ export function syncChainHandler(deps: Required<Deps>) {
     await updateState<string[]>(dapr.state, keys.byCustomer(req.customerId), cur =>
       cur?.includes(orderId) ? undefined : [...(cur ?? []), orderId],
     );
+    await placed.add(orderId, createdAt);
     ctx.status = 201;
     ctx.set('Location', `/orders/${orderId}`);
     ctx.body = { orderId, status: record.status, flow: 'sync' };
