@@ -1,9 +1,27 @@
-// createApp(deps): counts sign-ups, orders, payments and deliveries; GET /stats.
+// createApp(deps): counts sign-ups, orders, payments and deliveries; GET /stats, and POST /admin/tally for the verifier.
 import type Koa from 'koa';
-import { DeliveryStarted, OrderCreated, PaymentCompleted, UserRegistered, type EventContract } from '@lab/contracts';
-import { mountEvents, on, serviceShell, shardOf, updateState, type AppDeps } from '@lab/kit';
+import { z } from 'zod';
+import {
+  DeliveryStarted,
+  Id,
+  OrderCreated,
+  PaymentCompleted,
+  UserRegistered,
+  type EventContract,
+} from '@lab/contracts';
+import {
+  mountEvents,
+  on,
+  requestBody,
+  requireAdmin,
+  serviceShell,
+  shardOf,
+  updateState,
+  validate,
+  type AppDeps,
+} from '@lab/kit';
 import type { Config } from './config';
-import { count, SHARDS, type Counter } from './domain/counter';
+import { count, SHARDS, tallyOf, type Counter, type Tally } from './domain/counter';
 
 export type Deps = AppDeps<Config>;
 
@@ -17,6 +35,14 @@ export const KINDS: Record<string, EventContract> = {
 
 const key = (kind: string, shard: number) => `counter:${kind}:${shard}`;
 const shardKeys = (kind: string) => Array.from({ length: SHARDS }, (_, i) => key(kind, i));
+
+/** Event ids asked about in one tally request, all kinds together (1,000 UUIDs fit the 64 kb body limit). */
+export const MAX_TALLY_IDS = 1000;
+const TallyRequest = z
+  .strictObject(Object.fromEntries(Object.keys(KINDS).map(k => [k, z.array(Id).optional()])))
+  .refine(r => Object.values(r).reduce((n, ids) => n + (ids?.length ?? 0), 0) <= MAX_TALLY_IDS, {
+    message: `at most ${MAX_TALLY_IDS} event ids per request`,
+  });
 
 export function createApp(deps: Deps): Koa {
   const { dapr } = deps;
@@ -39,6 +65,22 @@ export function createApp(deps: Deps): Koa {
       .sort()
       .map(minute => ({ minute, ...perMinute[minute] }));
     ctx.body = { totals, perMinute: minutes };
+  });
+
+  // Which of these events were counted: the verifier's check that stats saw every fact (an id evicted from its
+  // shard's memory, past SHARDS x IDS_KEPT newer events, is 'unknown', never guessed).
+  shell.router.post('/admin/tally', async ctx => {
+    requireAdmin(ctx, deps.config.adminToken);
+    const req = validate(TallyRequest, requestBody(ctx)) as Record<string, string[] | undefined>;
+    const out: Record<string, Record<Tally, string[]>> = {};
+    for (const [kind, ids] of Object.entries(req)) {
+      if (!ids) continue;
+      const shards = await dapr.state.getMany<Counter>(shardKeys(kind));
+      const row: Record<Tally, string[]> = { counted: [], notCounted: [], unknown: [] };
+      for (const id of ids) row[tallyOf(shards.get(key(kind, shardOf(id, SHARDS))), id)].push(id);
+      out[kind] = row;
+    }
+    ctx.body = out;
   });
 
   mountEvents(

@@ -32,3 +32,12 @@ export function count(c: Counter | undefined, kind: string, eventId: string, tim
   const ids = [...cur.recentIds, eventId];
   return { kind, total: cur.total + 1, perMinute, recentIds: ids.length > IDS_KEPT ? ids.slice(-IDS_KEPT) : ids };
 }
+
+/** What a shard can say of one event: counted, not counted, or unknown (its id may be among those no longer kept). */
+export type Tally = 'counted' | 'notCounted' | 'unknown';
+
+export function tallyOf(c: Counter | undefined, eventId: string): Tally {
+  if (c?.recentIds.includes(eventId)) return 'counted';
+  // Nothing was ever evicted from this shard while it kept every id it counted: absence is then certain.
+  return !c || c.total <= c.recentIds.length ? 'notCounted' : 'unknown';
+}
