@@ -71,18 +71,23 @@ describe('chaos API of the local runtime', () => {
   });
 
   it('npm run verify checks the live system; npm run dlq lists, shows and refuses to replay a malformed event', async () => {
-    const v = await npmRun(['verify', '--', '--bound-ms', '60000']);
+    // Every order placed today, from order's own index (not audit's window): amounts, effects and stats checked.
+    const v = await npmRun(['verify', '--', '--since', '24h', '--bound-ms', '60000']);
     expect(v.out).toMatch(/live system: OK/);
-    expect(v.out).toMatch(/lost 0/);
+    expect(v.out).toMatch(/orders accepted [1-9]\d*: .*lost 0/);
+    expect(v.out).toMatch(/facts counted by stats [1-9]/);
     expect(v.code).toBe(0);
+    const bad = await npmRun(['verify', '--', '--since', 'yesterday']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/--since yesterday: expected/);
 
     // A faulty publisher's event: every consumer of the topic sets it aside with the reason.
     const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { dapr: string };
-    const bad = { specversion: '1.0', id: 'bad-dlq', source: 'x', type: 'lab.user.registered.v1', data: {} };
+    const malformed = { specversion: '1.0', id: 'bad-dlq', source: 'x', type: 'lab.user.registered.v1', data: {} };
     const res = await fetch(`http://127.0.0.1:${3501 + E2E_OFFSET}/v1.0/publish/pubsub/user-registered`, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': tokens.dapr },
-      body: JSON.stringify(bad),
+      body: JSON.stringify(malformed),
     });
     expect(res.status).toBe(204);
     let list = await npmRun(['dlq', '--', 'list']);
@@ -93,7 +98,7 @@ describe('chaos API of the local runtime', () => {
     expect(list.out).toMatch(/user-registered/);
     const id = list.out.split('\n')[1]!.split(' ')[0]!;
     const show = await npmRun(['dlq', '--', 'show', id]);
-    expect(JSON.parse(show.out).original).toMatchObject(bad); // as delivered: daprd adds topic, time, trace fields
+    expect(JSON.parse(show.out).original).toMatchObject(malformed); // as delivered: daprd adds topic, time, trace fields
     const replay = await npmRun(['dlq', '--', 'replay', id]);
     expect(replay.code).toBe(1);
     expect(replay.out).toMatch(/not_replayable/);

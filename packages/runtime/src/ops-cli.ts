@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Operator commands against a running system (`./lab up`): the dead-letter desk and the verifier.
 //   npm run dlq -- list | show <id> | replay <id>
-//   npm run verify [-- --bound-ms 60000]      (orders and sign-ups from the audit log)
+//   npm run verify [-- --since 24h|<ISO instant>] [--bound-ms 60000]
+//     (every order placed since then, from order's own index; sign-ups from the audit log)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { portsFor, readCatalog, REPO_ROOT } from './catalog';
@@ -47,13 +48,41 @@ async function dlq(args: string[]): Promise<void> {
   }
 }
 
+/** order's GET /admin/orders answers at most this span per request. */
+const SPAN_MS = 24 * 60 * 60_000;
+
+/** `--since 6h`, `--since 30m`, `--since 2d` or an ISO instant; default 24 hours ago. */
+function sinceOf(raw: string | undefined, now: number): number {
+  if (raw === undefined) return now - SPAN_MS;
+  const rel = /^(\d+)([mhd])$/.exec(raw);
+  if (rel) return now - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd'];
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw new Error(`--since ${raw}: expected e.g. 6h, 30m, 2d or an ISO 8601 instant`);
+  return t;
+}
+
+/** Every order placed in [since, now], a day per request (order lists those it has not recorded yet too). */
+async function placedSince(since: number, now: number): Promise<string[]> {
+  const ids = new Set<string>();
+  for (let from = since; from <= now; from += SPAN_MS) {
+    const to = Math.min(now, from + SPAN_MS - 1);
+    const q = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+    for (const id of (await call('GET', `${urls.order}/admin/orders?${q}`, adminToken())).orderIds as string[])
+      ids.add(id);
+  }
+  return [...ids];
+}
+
 async function verifyLive(args: string[]): Promise<void> {
-  const i = args.indexOf('--bound-ms');
-  const boundMs = i >= 0 ? Number(args[i + 1]) : 60_000;
-  const byType = async (type: string) =>
-    ((await call('GET', `${urls.audit}/audit?type=${type}`)).entries as { subject: string }[]).map(e => e.subject);
-  const orderIds = [...new Set(await byType('OrderCreated'))];
-  const userIds = [...new Set(await byType('UserRegistered'))];
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const boundMs = Number(flag('--bound-ms') ?? 60_000);
+  const now = Date.now();
+  const orderIds = await placedSince(sinceOf(flag('--since'), now), now);
+  const signups = await call('GET', `${urls.audit}/audit?type=UserRegistered`);
+  const userIds = [...new Set((signups.entries as { subject: string }[]).map(e => e.subject))];
   const report = await verify({ urls, adminToken: adminToken() }, { orderIds, userIds, boundMs });
   process.stdout.write(formatReport('live system', report) + '\n');
   if (!report.ok) process.exitCode = 1;

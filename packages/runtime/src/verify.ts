@@ -42,14 +42,37 @@ export interface VerifyReport {
   counters: Counters;
   duplicatedEffects: number;
   deadLetters: number;
+  /** Facts stats was asked about: counted, and those it can no longer tell (ids older than its dedupe memory). */
+  stats: { counted: number; unknown: number };
   convergedInMs: number;
 }
+
+/** What stats counts, by the audited fact's name. */
+const STATS_KINDS: Record<string, string> = {
+  OrderCreated: 'orders',
+  PaymentCompleted: 'payments',
+  DeliveryStarted: 'deliveries',
+  UserRegistered: 'signups',
+};
+/** Event ids per tally request (stats refuses more than 1,000). */
+const TALLY_BATCH = 1000;
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function get(url: string, token?: string): Promise<{ status: number; body: Json }> {
   const res = await fetch(url, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function post(url: string, body: unknown, token: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
@@ -123,6 +146,8 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       duplicatedEffects += 1;
       problems.push(what);
     };
+    /** Facts stats should have counted (from the audit log). */
+    const facts: { kind: string; eventId: string; of: string }[] = [];
     const inboxes = new Map<string, Json[]>();
     const inbox = async (recipient: string) => {
       if (!inboxes.has(recipient)) {
@@ -147,6 +172,16 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       if (pay.status !== 200) problems.push(`order ${id} is ${o.status} but has no payment`);
       else if ((pay.body.status === 'COMPLETED') !== shipped)
         problems.push(`order ${id} is ${o.status} but its payment is ${pay.body.status}`);
+      else if (pay.body.amount !== o.totalAmount)
+        problems.push(`order ${id} totals ${o.totalAmount} but its payment is of ${pay.body.amount}`);
+      // A shipped order was authorised by the gateway, for its total.
+      if (shipped) {
+        const auth = await get(`${u('gateway')}/authorizations/${id}`);
+        if (auth.status !== 200 || !auth.body.approved)
+          problems.push(`order ${id} shipped without an approved authorisation (HTTP ${auth.status})`);
+        else if (auth.body.amount !== o.totalAmount)
+          problems.push(`order ${id} totals ${o.totalAmount} but the gateway authorised ${auth.body.amount}`);
+      }
       // Exactly one delivery per paid order.
       const del = await get(`${u('delivery')}/deliveries/${id}`);
       if (shipped && del.body?.status !== 'DISPATCHED')
@@ -160,6 +195,8 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
           : ['OrderCancelled', 'OrderCreated', 'PaymentFailed']
       ).sort();
       eventsPublished += audit.length;
+      for (const e of audit)
+        if (STATS_KINDS[e.name]) facts.push({ kind: STATS_KINDS[e.name]!, eventId: e.eventId, of: `order ${id}` });
       if (names.length > expected.length)
         dup(`order ${id}: ${names.length} audited facts (${names.join(', ')}), expected ${expected.join(', ')}`);
       else if (names.join() !== expected.join())
@@ -187,11 +224,32 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
         (welcome > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${welcome} welcome grants`);
       const audit = (await get(`${u('audit')}/audit?subject=${userId}`)).body.entries as Json[];
       eventsPublished += audit.length;
+      for (const e of audit) facts.push({ kind: 'signups', eventId: e.eventId, of: `user ${userId}` });
       if (audit.length !== 1)
         (audit.length > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${audit.length} audited sign-ups`);
     }
 
-    return { problems, duplicatedEffects, eventsPublished };
+    // Stats counted every fact of the run (it dedupes by event id, so a double count is not visible here).
+    const stats = { counted: 0, unknown: 0 };
+    for (const kind of new Set(facts.map(f => f.kind))) {
+      const group = facts.filter(f => f.kind === kind);
+      for (let i = 0; i < group.length; i += TALLY_BATCH) {
+        const batch = group.slice(i, i + TALLY_BATCH);
+        const r = await post(`${u('stats')}/admin/tally`, { [kind]: batch.map(f => f.eventId) }, t.adminToken);
+        if (r.status !== 200) {
+          problems.push(`stats could not tally ${kind}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+          break;
+        }
+        const tally = r.body[kind] as { counted: string[]; notCounted: string[]; unknown: string[] };
+        stats.counted += tally.counted.length;
+        stats.unknown += tally.unknown.length;
+        const missing = new Set(tally.notCounted);
+        for (const f of batch.filter(f => missing.has(f.eventId)))
+          problems.push(`stats did not count ${f.of}'s ${kind} fact ${f.eventId}`);
+      }
+    }
+
+    return { problems, duplicatedEffects, eventsPublished, stats };
   }
 
   let effects = await evaluate();
@@ -202,7 +260,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
   }
   const convergedInMs = Date.now() - started;
   problems.push(...effects.problems);
-  const { duplicatedEffects, eventsPublished } = effects;
+  const { duplicatedEffects, eventsPublished, stats } = effects;
 
   // Deliveries and redeliveries, as each consumer counted them, and what order's open-orders watch announced again.
   const counters = await readCounters(t);
@@ -240,6 +298,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     counters,
     duplicatedEffects,
     deadLetters,
+    stats,
     convergedInMs,
   };
 }
@@ -251,6 +310,7 @@ export function formatReport(name: string, r: VerifyReport): string {
     `  events published ${r.eventsPublished}; deliveries ${r.deliveries.total}, of which redeliveries ${r.deliveries.redeliveries}`,
     `  orders announced again by order's open-orders watch: ${r.reannounced}`,
     `  duplicated effects ${r.duplicatedEffects}; dead letters ${r.deadLetters}; converged in ${r.convergedInMs} ms`,
+    `  facts counted by stats ${r.stats.counted}${r.stats.unknown ? `, too old for stats to tell ${r.stats.unknown}` : ''}`,
     ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),
   ].join('\n');
 }

@@ -1,0 +1,93 @@
+// The verifier's own checks, against services that answer what a broken system would: each check must be able to fail.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verify } from '../src/verify';
+
+interface World {
+  paid: number;
+  authorised: number;
+  /** Event ids stats says it did not count. */
+  statsMissed: string[];
+}
+
+const ORDER = 'o-1';
+const FACTS = [
+  { name: 'OrderCreated', eventId: 'e-created' },
+  { name: 'PaymentCompleted', eventId: 'e-paid' },
+  { name: 'DeliveryStarted', eventId: 'e-started' },
+];
+
+/** One HTTP server playing every service of one shipped order of 900,000. */
+function system(world: World): Promise<{ url: string; server: Server }> {
+  const answer = (path: string, body: unknown): unknown => {
+    if (path === `/orders/${ORDER}`)
+      return { orderId: ORDER, customerId: 'c-1', status: 'SHIPPED', totalAmount: 900_000, history: FACTS };
+    if (path === `/payments/${ORDER}`) return { status: 'COMPLETED', amount: world.paid, decidedAt: 'now' };
+    if (path === `/authorizations/${ORDER}`) return { approved: true, amount: world.authorised };
+    if (path === `/deliveries/${ORDER}`) return { status: 'DISPATCHED' };
+    if (path.startsWith('/audit')) return { entries: FACTS };
+    if (path.startsWith('/notifications')) return { notifications: FACTS.map(f => ({ eventId: f.eventId })) };
+    if (path === '/points/c-1') return { grants: [{ reason: `purchase ${ORDER}` }] };
+    if (path === '/admin/tally') {
+      const [[kind, ids]] = Object.entries(body as Record<string, string[]>) as [[string, string[]]];
+      const notCounted = ids.filter(id => world.statsMissed.includes(id));
+      return { [kind]: { counted: ids.filter(id => !notCounted.includes(id)), notCounted, unknown: [] } };
+    }
+    if (path === '/admin/dead-letters') return { count: 0 };
+    if (path === '/admin/open-orders') return { thisProcess: { reannounced: 0 } };
+    if (path === '/admin/deliveries') return {};
+    return undefined;
+  };
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', c => (raw += c));
+    req.on('end', () => {
+      const body = answer(req.url!.split('?')[0]!, raw ? JSON.parse(raw) : undefined);
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { error: 'not_found' }));
+    });
+  });
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    ),
+  );
+}
+
+async function run(world: World) {
+  const { url, server } = await system(world);
+  try {
+    const urls = Object.fromEntries(
+      ['order', 'payment', 'gateway', 'delivery', 'audit', 'notification', 'points', 'stats'].map(s => [s, url]),
+    );
+    return await verify({ urls, adminToken: 'tok' }, { orderIds: [ORDER], boundMs: 600 });
+  } finally {
+    server.close();
+  }
+}
+
+const fine: World = { paid: 900_000, authorised: 900_000, statsMissed: [] };
+
+describe('verify: amounts, the gateway and stats', () => {
+  it('passes a consistent order, and says how many facts stats counted', async () => {
+    const r = await run(fine);
+    expect(r.problems).toEqual([]);
+    expect(r).toMatchObject({ ok: true, stats: { counted: 3, unknown: 0 } });
+  });
+
+  it('fails an order paid less than its total', async () => {
+    const r = await run({ ...fine, paid: 1 });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContain(`order ${ORDER} totals 900000 but its payment is of 1`);
+  });
+
+  it('fails an order the gateway authorised for another amount', async () => {
+    const r = await run({ ...fine, authorised: 1 });
+    expect(r.problems).toContain(`order ${ORDER} totals 900000 but the gateway authorised 1`);
+  });
+
+  it('fails a fact stats never counted', async () => {
+    const r = await run({ ...fine, statsMissed: ['e-paid'] });
+    expect(r.problems).toContain(`stats did not count order ${ORDER}'s payments fact e-paid`);
+  });
+});
