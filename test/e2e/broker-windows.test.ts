@@ -33,7 +33,7 @@ redisOnly('retention on Redis Streams', () => {
     const first = `first-${randomUUID()}`;
     await publishVia(system, 'order', topic, probe(first));
     // 110,000 newer entries, straight into the stream (daprd would take minutes); none of them trims anything.
-    const redis = await RespClient.open(system.redisPort);
+    const redis = await RespClient.open(system.redisPort, system.redisPassword);
     try {
       const N = 110_000;
       for (let i = 0; i < N; i += 5000) {

@@ -2,7 +2,7 @@
 // each test): one consumer group per app, the order id as the record key, and a broker restart mid-burst.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { kafkaClient, readCatalog, waitFor, type LocalSystem } from '@lab/runtime';
+import { kafkaClient, readCatalog, redisCliEnv, waitFor, type LocalSystem } from '@lab/runtime';
 import { BROKER } from './broker';
 import { anOrder, eventually, http, startSystem, waitForOrderStatus } from './helpers';
 
@@ -19,7 +19,9 @@ afterAll(async () => {
 /** The consumer groups reading a topic: XINFO GROUPS on Redis, the Stable groups assigned it on Kafka. */
 async function groupsOf(topic: string): Promise<string[]> {
   if (system.broker === 'redis') {
-    const out = execFileSync('redis-cli', ['-p', String(system.redisPort), '--no-raw', 'XINFO', 'GROUPS', topic]);
+    const out = execFileSync('redis-cli', ['-p', String(system.redisPort), '--no-raw', 'XINFO', 'GROUPS', topic], {
+      env: { ...process.env, ...redisCliEnv(system.redisPassword) },
+    });
     return [...out.toString().matchAll(/"name"\n\s*\d+\) "([^"]+)"/g)].map(m => m[1]!).sort();
   }
   const kafka = kafkaClient(system.kafkaBrokers);

@@ -1,10 +1,11 @@
 // Hostile input (issue 13, part A: classes 1, 2, 3, 4, 10), sent to a real system while good traffic flows: each
 // gets a 4xx with a JSON body naming the problem and changes nothing, and the good orders all converge with the
 // verifier green.
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readCatalog, startChaosServer, waitFor, type LocalSystem } from '@lab/runtime';
+import { readCatalog, redisCliEnv, startChaosServer, waitFor, type LocalSystem } from '@lab/runtime';
 import { burst, http as json, publishVia, startSystem, verifySystem } from './helpers';
 
 let system: LocalSystem;
@@ -298,5 +299,22 @@ describe('hostile input while good traffic flows', () => {
         `answers ${JSON.stringify(Object.fromEntries([...new Set(tally.map(t => t.status))].map(s => [s, tally.filter(t => t.status === s).length])))}, ` +
         `plus 1 forged event dead-lettered by ${consumers} consumers\n`,
     );
+  });
+
+  it("a process on the host without Redis's password can neither read the streams nor forge an event", () => {
+    const cli = (args: string[], password?: string) => {
+      const r = spawnSync('redis-cli', ['-p', String(system.redisPort), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, REDISCLI_AUTH: '', ...(password ? redisCliEnv(password) : {}) },
+      });
+      return `${r.stdout}${r.stderr}`.trim();
+    };
+    const forged = ['XADD', 'user-registered', '*', 'data', '{"id":"forged"}'];
+    for (const args of [['PING'], ['XRANGE', 'order-created', '-', '+', 'COUNT', '1'], forged]) {
+      expect({ args, answer: cli(args) }).toEqual({ args, answer: expect.stringMatching(/NOAUTH/) });
+    }
+    expect(cli(['PING'], 'a-guess')).toMatch(/WRONGPASS|invalid/i);
+    // The runtime's own password opens it: the refusals above are Redis's, not a dead port.
+    expect(cli(['PING'], system.redisPassword)).toBe('PONG');
   });
 });

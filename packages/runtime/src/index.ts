@@ -7,7 +7,7 @@ export { readCatalog, portsFor, portEnvName, BASE, REPO_ROOT } from './catalog';
 export type { ServiceEntry, Ports } from './catalog';
 export { waitFor, httpStatus } from './wait';
 export type { WaitOptions } from './wait';
-export { redisCommand } from './redis';
+export { redisCliEnv, redisCommand } from './redis';
 export { topicCounter, topicLength } from './topics';
 export type { TopicCounter } from './topics';
 export { renderRunFile } from './run-file';

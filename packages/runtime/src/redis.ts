@@ -1,5 +1,7 @@
-// A private redis-server for the lab: its own port, data folder and append-only file.
+// A private redis-server for the lab: its own port, data folder, append-only file and password (so no other
+// process on the host can read the streams or XADD a forged event).
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -8,8 +10,9 @@ import { waitFor } from './wait';
 
 const execFileAsync = promisify(execFile);
 
-/** Sends one inline command and resolves the first reply line. */
-export function redisCommand(port: number, command: string, timeoutMs = 1000): Promise<string> {
+/** Sends one inline command (after AUTH when a password is given) and resolves its first reply line. */
+export function redisCommand(port: number, command: string, password?: string, timeoutMs = 1000): Promise<string> {
+  const lines = password ? [`AUTH ${password}`, command] : [command];
   return new Promise((resolve, reject) => {
     const sock = connect({ host: '127.0.0.1', port });
     let buf = '';
@@ -23,23 +26,33 @@ export function redisCommand(port: number, command: string, timeoutMs = 1000): P
     });
     sock.on('data', d => {
       buf += d.toString();
-      const nl = buf.indexOf('\r\n');
-      if (nl >= 0) {
+      const replies = buf.split('\r\n');
+      if (replies.length > lines.length) {
         clearTimeout(timer);
         sock.end();
-        resolve(buf.slice(0, nl));
+        // A refused AUTH is the answer: the command after it was not run.
+        resolve(password && replies[0] !== '+OK' ? replies[0]! : replies[lines.length - 1]!);
       }
     });
-    sock.write(`${command}\r\n`);
+    sock.write(lines.map(l => `${l}\r\n`).join(''));
   });
 }
 
-export function redisProcess(port: number, runDir: string, onLine?: (l: string) => void): ManagedProcess {
+export function redisProcess(
+  port: number,
+  runDir: string,
+  password: string,
+  onLine?: (l: string) => void,
+): ManagedProcess {
   const dir = join(runDir, 'redis');
+  // The password in a file only this user reads, never on a command line (ps shows every process's argv).
+  const conf = join(dir, 'lab.conf');
+  writeFileSync(conf, `requirepass ${password}\n`, { mode: 0o600 });
   return new ManagedProcess({
     name: 'redis',
     command: 'redis-server',
     args: [
+      conf,
       '--bind',
       '127.0.0.1',
       '--port',
@@ -65,8 +78,8 @@ export function redisProcess(port: number, runDir: string, onLine?: (l: string) 
   });
 }
 
-export async function waitForRedis(port: number, timeoutMs = 15000): Promise<void> {
-  await waitFor(async () => ((await redisCommand(port, 'PING')) === '+PONG' ? true : undefined), {
+export async function waitForRedis(port: number, password: string, timeoutMs = 15000): Promise<void> {
+  await waitFor(async () => ((await redisCommand(port, 'PING', password)) === '+PONG' ? true : undefined), {
     timeoutMs,
     what: `redis on 127.0.0.1:${port} to answer PING`,
   });
@@ -89,12 +102,20 @@ end
 return n`;
 
 /** How many held deliveries of `group` on `streams` were released (see RELEASE_PENDING). */
-export async function releasePending(port: number, streams: string[], group: string, idleMs: number): Promise<number> {
+export async function releasePending(
+  redis: { port: number; password: string },
+  streams: string[],
+  group: string,
+  idleMs: number,
+): Promise<number> {
   if (streams.length === 0) return 0;
   const { stdout } = await execFileAsync(
     'redis-cli',
-    ['-p', String(port), 'EVAL', RELEASE_PENDING, String(streams.length), ...streams, group, String(idleMs)],
-    { timeout: 5000 },
+    ['-p', String(redis.port), 'EVAL', RELEASE_PENDING, String(streams.length), ...streams, group, String(idleMs)],
+    { timeout: 5000, env: { ...process.env, ...redisCliEnv(redis.password) } },
   );
   return Number(stdout.trim()) || 0;
 }
+
+/** redis-cli reads its password from REDISCLI_AUTH (never `-a`, which shows it in argv). */
+export const redisCliEnv = (password: string) => ({ REDISCLI_AUTH: password });

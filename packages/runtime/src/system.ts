@@ -91,6 +91,8 @@ function reapStale(pidFile: string): void {
 export class LocalSystem {
   readonly services = new Map<string, ServiceHandle>();
   readonly redisPort: number;
+  /** Redis asks every client for it (the sidecars get it as LAB_REDIS_PASSWORD); fresh per run unless set. */
+  readonly redisPassword = process.env.LAB_REDIS_PASSWORD || randomBytes(16).toString('hex');
   readonly broker: Broker;
   /** host:port of Kafka's client listener (only meaningful when broker is kafka). */
   readonly kafkaBrokers: string;
@@ -135,6 +137,7 @@ export class LocalSystem {
     this.redis = redisProcess(
       this.redisPort,
       this.runDir,
+      this.redisPassword,
       opts.console ? l => redisLineWorthShowing(l) && out(prefix('redis') + l) : undefined,
     );
     this.kafka =
@@ -151,7 +154,7 @@ export class LocalSystem {
       const daprEnv = {
         ...process.env,
         LAB_REDIS_HOST: `127.0.0.1:${this.redisPort}`,
-        LAB_REDIS_PASSWORD: '',
+        LAB_REDIS_PASSWORD: this.redisPassword,
         LAB_KAFKA_BROKERS: this.kafkaBrokers,
         LAB_RUN_DIR: this.runDir,
         APP_API_TOKEN: this.appApiToken,
@@ -256,7 +259,7 @@ export class LocalSystem {
         system.kafka.start();
         system.savePids();
       }
-      await waitForRedis(system.redisPort);
+      await waitForRedis(system.redisPort, system.redisPassword);
       if (system.kafka) await waitForKafka(system.kafka, system.kafkaBrokers, system.timeoutMs);
       const now = [...system.services.keys()].filter(n => !system.deferred.has(n));
       for (const name of now) {
@@ -349,7 +352,12 @@ export class LocalSystem {
     await s.app.stop();
     if (this.broker === 'redis') {
       // Best effort: if it fails, the held deliveries still come back, after the processingTimeout. Say so.
-      await releasePending(this.redisPort, s.entry.subscribes, name, RELEASED_IDLE_MS).catch((err: Error) =>
+      await releasePending(
+        { port: this.redisPort, password: this.redisPassword },
+        s.entry.subscribes,
+        name,
+        RELEASED_IDLE_MS,
+      ).catch((err: Error) =>
         process.stderr.write(`${name}: held deliveries not released (${err.message}); Redis redelivers them later\n`),
       );
     }
@@ -394,7 +402,7 @@ export class LocalSystem {
     if (downMs > 0) await new Promise(r => setTimeout(r, downMs));
     this.redis.start();
     this.savePids();
-    await waitForRedis(this.redisPort);
+    await waitForRedis(this.redisPort, this.redisPassword);
   }
 
   /**

@@ -13,7 +13,7 @@ export interface TopicCounter {
 /** One connection to the system's broker, for repeated counts (polling). */
 export async function topicCounter(system: LocalSystem): Promise<TopicCounter> {
   if (system.broker === 'redis') {
-    const redis = await RespClient.open(system.redisPort);
+    const redis = await RespClient.open(system.redisPort, system.redisPassword);
     return {
       async length(topic) {
         const reply = await redis.command('XLEN', topic);

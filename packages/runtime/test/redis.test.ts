@@ -5,14 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { ManagedProcess } from '../src/process';
-import { redisProcess, releasePending, waitForRedis } from '../src/redis';
+import { redisCliEnv, redisCommand, redisProcess, releasePending, waitForRedis } from '../src/redis';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-redis-'));
 let port = 0;
+const PASSWORD = 'test-password';
 let redis: ManagedProcess;
 
 const cli = (...args: string[]) =>
-  execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
+  execFileSync('redis-cli', ['-p', String(port), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...redisCliEnv(PASSWORD) },
+  }).trim();
 /** Idle time (ms) of each pending entry of `group` on `stream`, by entry id. */
 const idle = (stream: string, group: string): Record<string, number> => {
   const lines = cli('--no-raw', 'XPENDING', stream, group, '-', '+', '100').split('\n');
@@ -32,14 +36,22 @@ beforeAll(async () => {
   });
   mkdirSync(join(dir, 'redis'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  redis = redisProcess(port, dir);
+  redis = redisProcess(port, dir, PASSWORD);
   redis.start();
-  await waitForRedis(port);
+  await waitForRedis(port, PASSWORD);
 });
 
 afterAll(async () => redis?.stop());
 
-describe('releasePending(port, streams, group, idleMs)', () => {
+describe('the lab redis-server', () => {
+  it('answers only a client that knows its password', async () => {
+    expect(await redisCommand(port, 'PING')).toMatch(/^-NOAUTH/);
+    expect(await redisCommand(port, 'PING', 'wrong')).toMatch(/^-WRONGPASS/);
+    expect(await redisCommand(port, 'PING', PASSWORD)).toBe('+PONG');
+  });
+});
+
+describe('releasePending(redis, streams, group, idleMs)', () => {
   it("marks every delivery the group holds as idle, on every stream, and leaves other groups' alone", async () => {
     for (const s of ['orders', 'payments']) {
       cli('XGROUP', 'CREATE', s, 'points', '$', 'MKSTREAM');
@@ -50,7 +62,12 @@ describe('releasePending(port, streams, group, idleMs)', () => {
     }
     // A stream that does not exist and one without this group are skipped, not errors.
     cli('XADD', 'signups', '*', 'data', 'x');
-    const released = await releasePending(port, ['orders', 'payments', 'nope', 'signups'], 'points', 600_000);
+    const released = await releasePending(
+      { port, password: PASSWORD },
+      ['orders', 'payments', 'nope', 'signups'],
+      'points',
+      600_000,
+    );
     expect(released).toBe(6);
     for (const s of ['orders', 'payments']) {
       const held = Object.values(idle(s, 'points'));
@@ -64,8 +81,8 @@ describe('releasePending(port, streams, group, idleMs)', () => {
   });
 
   it('releases nothing for no streams or an empty group', async () => {
-    expect(await releasePending(port, [], 'points', 1000)).toBe(0);
+    expect(await releasePending({ port, password: PASSWORD }, [], 'points', 1000)).toBe(0);
     cli('XGROUP', 'CREATE', 'orders', 'stats', '$');
-    expect(await releasePending(port, ['orders'], 'stats', 1000)).toBe(0);
+    expect(await releasePending({ port, password: PASSWORD }, ['orders'], 'stats', 1000)).toBe(0);
   });
 });

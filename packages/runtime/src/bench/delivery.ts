@@ -79,7 +79,7 @@ async function startSubscriber(system: LocalSystem, port: number, topic: string,
     env: {
       ...process.env,
       LAB_REDIS_HOST: `127.0.0.1:${system.redisPort}`,
-      LAB_REDIS_PASSWORD: '',
+      LAB_REDIS_PASSWORD: system.redisPassword,
       LAB_KAFKA_BROKERS: system.kafkaBrokers,
       LAB_RUN_DIR: system.runDir,
     },

@@ -29,7 +29,7 @@ export async function directProducer(system: LocalSystem): Promise<DirectProduce
       close: () => producer.disconnect(),
     };
   }
-  const redis = await RespClient.open(system.redisPort);
+  const redis = await RespClient.open(system.redisPort, system.redisPassword);
   return {
     label: '`XADD` on one pipelined connection',
     async send(topic, value) {
@@ -77,8 +77,8 @@ export async function directConsumer(
     });
     return { close: () => consumer.disconnect() };
   }
-  const writer = await RespClient.open(system.redisPort);
-  const reader = await RespClient.open(system.redisPort);
+  const writer = await RespClient.open(system.redisPort, system.redisPassword);
+  const reader = await RespClient.open(system.redisPort, system.redisPassword);
   await writer.command('XGROUP', 'CREATE', topic, 'g', '$', 'MKSTREAM');
   let reading = true;
   const loop = (async () => {

@@ -55,11 +55,20 @@ export class RespClient {
     });
   }
 
-  static open(port: number): Promise<RespClient> {
-    return new Promise((resolve, reject) => {
+  /** Connects and, given the server's password, authenticates first (rejects when it is refused). */
+  static async open(port: number, password?: string): Promise<RespClient> {
+    const client = await new Promise<RespClient>((resolve, reject) => {
       const s = connect({ host: '127.0.0.1', port }, () => resolve(new RespClient(s)));
       s.once('error', reject);
     });
+    if (password) {
+      const ok = await client.command('AUTH', password);
+      if (ok !== 'OK') {
+        client.close();
+        throw new Error(`redis on ${port} refused AUTH: ${String(ok)}`);
+      }
+    }
+    return client;
   }
 
   command(...args: string[]): Promise<Reply> {
