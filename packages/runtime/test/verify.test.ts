@@ -8,6 +8,8 @@ interface World {
   authorised: number;
   /** Event ids stats says it did not count. */
   statsMissed: string[];
+  /** An order of the synchronous chain: its facts were never events, nothing audited, told or counted. */
+  sync?: boolean;
 }
 
 const ORDER = 'o-1';
@@ -21,13 +23,20 @@ const FACTS = [
 function system(world: World): Promise<{ url: string; server: Server }> {
   const answer = (path: string, body: unknown): unknown => {
     if (path === `/orders/${ORDER}`)
-      return { orderId: ORDER, customerId: 'c-1', status: 'SHIPPED', totalAmount: 900_000, history: FACTS };
+      return {
+        orderId: ORDER,
+        customerId: 'c-1',
+        status: 'SHIPPED',
+        totalAmount: 900_000,
+        history: world.sync ? FACTS.map(f => ({ ...f, eventId: `sync-${f.eventId}` })) : FACTS,
+      };
     if (path === `/payments/${ORDER}`) return { status: 'COMPLETED', amount: world.paid, decidedAt: 'now' };
     if (path === `/authorizations/${ORDER}`) return { approved: true, amount: world.authorised };
     if (path === `/deliveries/${ORDER}`) return { status: 'DISPATCHED' };
-    if (path.startsWith('/audit')) return { entries: FACTS };
-    if (path.startsWith('/notifications')) return { notifications: FACTS.map(f => ({ eventId: f.eventId })) };
-    if (path === '/points/c-1') return { grants: [{ reason: `purchase ${ORDER}` }] };
+    if (path.startsWith('/audit')) return { entries: world.sync ? [] : FACTS };
+    if (path.startsWith('/notifications'))
+      return { notifications: world.sync ? [] : FACTS.map(f => ({ eventId: f.eventId })) };
+    if (path === '/points/c-1') return { grants: world.sync ? [] : [{ reason: `purchase ${ORDER}` }] };
     if (path === '/admin/tally') {
       const [[kind, ids]] = Object.entries(body as Record<string, string[]>) as [[string, string[]]];
       const notCounted = ids.filter(id => world.statsMissed.includes(id));
@@ -89,5 +98,11 @@ describe('verify: amounts, the gateway and stats', () => {
   it('fails a fact stats never counted', async () => {
     const r = await run({ ...fine, statsMissed: ['e-paid'] });
     expect(r.problems).toContain(`stats did not count order ${ORDER}'s payments fact e-paid`);
+  });
+
+  it("checks a sync-flow order's payment and authorisation, not the facts it never announced", async () => {
+    expect((await run({ ...fine, sync: true })).problems).toEqual([]);
+    const r = await run({ ...fine, sync: true, paid: 1 });
+    expect(r.problems).toEqual([`order ${ORDER} totals 900000 but its payment is of 1`]);
   });
 });
