@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Reads the jest --json results of one `./lab test` run and prints, last, what failed and one count line.
-// Exits 1 when a test failed or a suite did not run (a suite that fails to load has no test results).
+// Exits 1 when a test failed, a suite did not run (a suite that fails to load has no test results), or a phase
+// named after the folder (`test-summary.js <dir> unit-k8s e2e-redis ...`) wrote no results at all.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-const dir = process.argv[2];
+const [dir, ...expected] = process.argv.slice(2);
 const runs = fs
   .readdirSync(dir)
   .filter(f => f.endsWith('.json'))
@@ -21,6 +22,12 @@ const head = (s, lines) =>
     .join('\n      ');
 
 let broken = 0;
+for (const phase of expected) {
+  if (!runs.some(r => r.file === `${phase}.json`)) {
+    broken += 1;
+    console.log(`NO RESULTS [${phase}] the phase wrote no test results: it did not run, or jest crashed`);
+  }
+}
 for (const { file, result } of runs) {
   for (const suite of result.testResults) {
     const rel = path.relative(process.cwd(), suite.name);
