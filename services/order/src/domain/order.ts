@@ -1,17 +1,8 @@
 // The order aggregate: how an order is placed and which facts move it to which status.
-import { z } from 'zod';
-import { Id, MAX_ITEMS, MAX_ORDER_TOTAL, OrderItem, orderTotal, type CloudEvent } from '@lab/contracts';
+import { orderTotal, type CloudEvent, type PlaceOrderRequest } from '@lab/contracts';
 
-export const PlaceOrderRequest = z
-  .strictObject({
-    customerId: Id,
-    items: z.array(OrderItem).min(1).max(MAX_ITEMS),
-  })
-  .refine(r => orderTotal(r.items) <= MAX_ORDER_TOTAL, {
-    path: ['items'],
-    message: `the order total (sum of quantity * unitPrice) must be at most ${MAX_ORDER_TOTAL}`,
-  });
-export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
+// The request schema is part of order's HTTP API, declared in packages/contracts.
+export { PlaceOrderRequest } from '@lab/contracts';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'CANCELLED';
 

@@ -1,11 +1,6 @@
 // A person who signed up; one account per email address.
-import { z } from 'zod';
-
-export const RegisterRequest = z.strictObject({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(200),
-});
-export type RegisterRequest = z.infer<typeof RegisterRequest>;
+// The request schema is part of user's HTTP API, declared in packages/contracts.
+export { RegisterRequest } from '@lab/contracts';
 
 export interface User {
   userId: string;
