@@ -28,6 +28,9 @@ export const NO_FAULTS: FaultSettings = Object.freeze({
 /** Paths never slowed or failed: health, admin and Dapr's startup calls. */
 const EXEMPT = /^\/(healthz|readyz|admin\/|dapr\/)/;
 
+/** Whether the fault knobs leave this path alone (its API document then lists no injected_fault). */
+export const isFaultExempt = (path: string) => EXEMPT.test(path);
+
 export class Faults {
   private settings: FaultSettings;
   private nextSlot = 0;
@@ -68,7 +71,7 @@ export class Faults {
 
   middleware() {
     return async (ctx: Context, next: Next): Promise<void> => {
-      if (EXEMPT.test(ctx.path)) return next();
+      if (isFaultExempt(ctx.path)) return next();
       const { delayMs, fail, drop } = this.plan();
       if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
       if (drop && ctx.method === 'POST' && ctx.path.startsWith('/events/')) {
