@@ -1,7 +1,8 @@
 // createApp(deps): order's HTTP API and the facts it follows; never listens, never reads the environment.
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { mountEvents, schedule, serviceShell, type AppDeps } from '@lab/kit';
+import { orderApi } from '@lab/contracts';
+import { mountEvents, mountOpenApi, schedule, serviceShell, type AppDeps } from '@lab/kit';
 import type { Config } from './config';
 import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
@@ -25,6 +26,8 @@ export function createApp(deps: Deps): Koa {
   watch.mount(shell.router);
   placed.mount(shell.router);
   mountEvents(shell.router, deps, followSubscriptions(full, watch, placed));
+  // Last before finish(): it checks every route above against the declared API.
+  mountOpenApi(shell.router, orderApi);
   const app = shell.finish();
   schedule(app, { name: 'open-orders sweep', everyMs: watch.everyMs, run: () => watch.sweep() });
   return app;

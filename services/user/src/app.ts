@@ -2,10 +2,11 @@
 // receives its own event (event first: the bus is the only write that must succeed, so there is no dual write).
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { buildEvent, UserRegistered, type CloudEvent, type EventData } from '@lab/contracts';
+import { buildEvent, userApi, UserRegistered, type CloudEvent, type EventData } from '@lab/contracts';
 import {
   conflict,
   mountEvents,
+  mountOpenApi,
   notFound,
   on,
   requestBody,
@@ -108,6 +109,8 @@ export function createApp(deps: Deps): Koa {
   }
 
   mountEvents(shell.router, deps, [on(UserRegistered, onRegistered)]);
+  // Last before finish(): it checks every route above against the declared API.
+  mountOpenApi(shell.router, userApi);
 
   return shell.finish();
 }
