@@ -1,13 +1,20 @@
 // `npm run gen`: writes the files derived from the catalog and the contracts.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readCatalog, REPO_ROOT } from './catalog';
 import { renderRunFile } from './run-file';
 import { renderAsyncApi } from './asyncapi';
-import { mkdirSync } from 'node:fs';
+import { openApiFile, publicApis, renderOpenApi } from './openapi';
 
 const catalog = readCatalog();
+const written = ['dapr.yaml', join('docs', 'asyncapi.yaml')];
 writeFileSync(join(REPO_ROOT, 'dapr.yaml'), renderRunFile(catalog));
 mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
 writeFileSync(join(REPO_ROOT, 'docs', 'asyncapi.yaml'), renderAsyncApi(catalog));
-process.stdout.write('wrote dapr.yaml and docs/asyncapi.yaml\n');
+for (const api of publicApis(catalog)) {
+  const file = openApiFile(api.service);
+  mkdirSync(dirname(join(REPO_ROOT, file)), { recursive: true });
+  writeFileSync(join(REPO_ROOT, file), renderOpenApi(api));
+  written.push(file);
+}
+process.stdout.write(`wrote ${written.join(', ')}\n`);

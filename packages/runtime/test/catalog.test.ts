@@ -6,6 +6,7 @@ import { allEvents } from '@lab/contracts';
 import { BASE, portsFor, readCatalog, REPO_ROOT } from '../src/catalog';
 import { renderRunFile } from '../src/run-file';
 import { renderAsyncApi } from '../src/asyncapi';
+import { openApiFile, publicApis, renderOpenApi } from '../src/openapi';
 
 const catalog = readCatalog();
 
@@ -68,4 +69,21 @@ describe('docs/asyncapi.yaml', () => {
     const published = new Set(catalog.flatMap(s => s.publishes));
     for (const s of catalog) for (const t of s.subscribes) expect(published).toContain(t);
   });
+});
+
+describe('docs/openapi/<service>.json', () => {
+  it.each(publicApis(catalog).map(api => [api.service, api] as const))(
+    'docs/openapi/%s.json is what `npm run gen` renders from packages/contracts',
+    (_name, api) => {
+      const file = openApiFile(api.service);
+      let committed = '';
+      try {
+        committed = readFileSync(join(REPO_ROOT, file), 'utf8');
+      } catch {
+        // missing: reported below like a stale one
+      }
+      const stale = `${file} is not what the code generates: run \`npm run build && npm run gen\` and commit it`;
+      expect(committed === renderOpenApi(api) ? 'up to date' : stale).toBe('up to date');
+    },
+  );
 });
