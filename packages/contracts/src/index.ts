@@ -4,6 +4,7 @@ export { buildEvent, parseEvent } from './envelope';
 export type { CloudEvent, BuildOptions, ParseResult } from './envelope';
 export * from './events';
 export * from './http';
+export * from './order-http';
 export * from './order-api';
 export * from './user-api';
 export { httpApis } from './apis';
