@@ -14,6 +14,7 @@ import {
   OrderView,
   PlacedOrders,
   PlaceOrderRequest,
+  QueryInstant,
   StuckOrder,
   TimelineEvent,
 } from './order-http';
@@ -129,8 +130,8 @@ export const orderApi = defineApi({
       summary: 'Every order placed in a span (at most 24 hours; default: the last hour)',
       admin: true,
       params: [
-        { in: 'query', name: 'from', schema: z.iso.datetime({ offset: true }), description: 'default: `to` - 1 h' },
-        { in: 'query', name: 'to', schema: z.iso.datetime({ offset: true }), description: 'default: now' },
+        { in: 'query', name: 'from', schema: QueryInstant, description: 'default: `to` - 1 h' },
+        { in: 'query', name: 'to', schema: QueryInstant, description: 'default: now' },
       ],
       answers: { 200: { description: 'the orders, recorded or owed', body: PlacedOrders } },
       errors: { 400: ['invalid_request'], 503: ['sidecar_unavailable'] },

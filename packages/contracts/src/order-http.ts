@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { Id, MAX_ITEMS, MAX_ORDER_TOTAL, OrderItem, orderTotal } from './events';
 
 const instant = z.iso.datetime();
+/** A query instant (GET /admin/orders?from=&to=): RFC 3339, `Z` or an offset; what Date.parse alone takes is wider. */
+export const QueryInstant = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 const items = z.array(OrderItem).min(1).max(MAX_ITEMS);
 

@@ -1,6 +1,7 @@
 // Every order order has recorded, by the minute it was placed: the index that lists all orders (the verifier's and an
 // operator's), where audit's index by type keeps only a window. GET /admin/orders?from=&to= reads it.
 import type Router from '@koa/router';
+import { QueryInstant } from '@lab/contracts';
 import { HttpError, requireAdmin, shardOf, updateState } from '@lab/kit';
 import type { Deps } from './app';
 import type { OpenOrders } from './domain/open-orders';
@@ -44,15 +45,16 @@ export function placedIndex(deps: Required<Deps>) {
     return ids;
   }
 
+  // The declared parameter schema, not Date.parse alone: that also takes `0.5`, `2026-12-02` or `Dec 2, 2026`.
   const instant = (raw: unknown, field: string, fallback: Date): Date => {
     if (raw === undefined) return fallback;
-    const t = typeof raw === 'string' ? Date.parse(raw) : NaN;
-    if (Number.isNaN(t)) {
-      throw new HttpError(400, 'invalid_request', `${field} must be an ISO 8601 instant`, [
-        { field, message: 'an ISO 8601 instant, e.g. 2026-12-02T13:00:00Z' },
+    const r = QueryInstant.safeParse(raw);
+    if (!r.success) {
+      throw new HttpError(400, 'invalid_request', `${field} must be an RFC 3339 instant`, [
+        { field, message: 'an RFC 3339 instant with Z or an offset, e.g. 2026-12-02T13:00:00Z' },
       ]);
     }
-    return new Date(t);
+    return new Date(r.data);
   };
 
   /**
