@@ -31,9 +31,12 @@ export async function claimIdempotencyKey(deps: Required<Deps>, key: string, fre
   return value;
 }
 
-/** The request's Idempotency-Key, validated (it becomes part of a state key), or '' when there is none. */
+/**
+ * The request's Idempotency-Key, validated (it becomes part of a state key), or '' when there is none. A header sent
+ * empty is a key that breaks the id schema (400), not a request without one.
+ */
 export const idempotencyKeyOf = (ctx: Context) =>
-  ctx.get('idempotency-key') ? validId(ctx.get('idempotency-key'), 'Idempotency-Key') : '';
+  ctx.headers['idempotency-key'] === undefined ? '' : validId(ctx.get('idempotency-key'), 'Idempotency-Key');
 
 export function placeOrderHandler(deps: Required<Deps>, watch: OpenOrdersWatch) {
   const { config, dapr, log } = deps;

@@ -9,7 +9,26 @@ import { claimIdempotencyKey, hashOf, idempotencyKeyOf, type Claim } from './pla
 import type { PlacedIndex } from './placed';
 import { keys } from './store';
 
-export const isSyncFlow = (ctx: Context) => ctx.query.flow === 'sync' || ctx.get('x-flow') === 'sync';
+/**
+ * `?flow=sync` or `X-Flow: sync` picks the chain; any other value of either (`Sync`, an empty one, a repeated
+ * one) is 400 naming it, as the API declares only `sync`: a typo never falls back silently to the event flow.
+ */
+export function isSyncFlow(ctx: Context): boolean {
+  const given: [string, unknown][] = [
+    ['flow', ctx.query.flow],
+    ['X-Flow', ctx.headers['x-flow']],
+  ];
+  const bad = given.filter(([, v]) => v !== undefined && v !== 'sync');
+  if (bad.length > 0) {
+    throw new HttpError(
+      400,
+      'validation_failed',
+      `${bad.map(([name]) => name).join(' and ')} can only be sync`,
+      bad.map(([field]) => ({ field, message: 'only "sync" (or leave it out for the event flow)' })),
+    );
+  }
+  return given.some(([, v]) => v === 'sync');
+}
 
 export function syncChainHandler(deps: Required<Deps>, placed: PlacedIndex) {
   const { dapr } = deps;

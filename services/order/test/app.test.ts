@@ -124,11 +124,28 @@ describe('hostile input at the edge (issue 13, classes 3, 4 and 10)', () => {
     expect(dapr.bus.published).toEqual([]);
   });
 
-  it.each(['x||y', 'a b', 'k'.repeat(129)])('an Idempotency-Key %j is 400 naming the header', async key => {
+  // '' was taken as no key at all, where the declared id schema refuses it (found by schemathesis).
+  it.each(['x||y', 'a b', 'k'.repeat(129), ''])('an Idempotency-Key %j is 400 naming the header', async key => {
     const { dapr, server } = setup();
     const res = await request(server).post('/orders').set('Idempotency-Key', key).send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
+    expect(dapr.bus.published).toEqual([]);
+  });
+
+  // Any other value took the event flow silently, where the API declares only `sync` (found by schemathesis).
+  it.each([
+    ['/orders?flow=Sync', {}, ['flow']],
+    ['/orders?flow=', {}, ['flow']],
+    ['/orders?flow=sync&flow=sync', {}, ['flow']],
+    ['/orders', { 'X-Flow': 'p' }, ['X-Flow']],
+    ['/orders?flow=async', { 'X-Flow': 'sync' }, ['flow']],
+    ['/orders?flow=no', { 'X-Flow': '' }, ['flow', 'X-Flow']],
+  ])('POST %s %j is 400 naming %j, and nothing is published', async (path, headers, fields) => {
+    const { dapr, server } = setup();
+    const res = await request(server).post(path).set(headers).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.map((f: { field: string }) => f.field)).toEqual(fields);
     expect(dapr.bus.published).toEqual([]);
   });
 
