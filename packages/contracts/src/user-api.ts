@@ -3,7 +3,19 @@ import { z } from 'zod';
 import { Id, UserRegistered } from './events';
 import { defineApi } from './http';
 
-const email = z.email().max(254);
+/**
+ * RFC 5321's limits, which `format: email` in the document holds to and zod's pattern does not: a local part of at
+ * most 64 characters, domain labels of at most 63 that do not end in '-'.
+ */
+const withinRfc5321 = (address: string) => {
+  const at = address.lastIndexOf('@');
+  const labels = address.slice(at + 1).split('.');
+  return at <= 64 && labels.every(l => l.length <= 63 && !l.endsWith('-'));
+};
+const email = z
+  .email()
+  .max(254)
+  .refine(withinRfc5321, 'a local part of at most 64 characters, domain labels of at most 63 not ending in -');
 
 export const RegisterRequest = z.strictObject({
   email,
