@@ -25,8 +25,11 @@ export const NO_FAULTS: FaultSettings = Object.freeze({
   dropRate: 0,
 });
 
-/** Paths never slowed or failed: health, admin and Dapr's startup calls. */
-const EXEMPT = /^\/(healthz|readyz|admin\/|dapr\/)/;
+/**
+ * Paths never slowed or failed: health, admin, Dapr's startup calls, and the API document (a client reads it to
+ * call the API at all, faults or not: it describes the service, like health, and is not its work).
+ */
+const EXEMPT = /^\/(healthz|readyz|openapi\.json$|admin\/|dapr\/)/;
 
 /** Whether the fault knobs leave this path alone (its API document then lists no injected_fault). */
 export const isFaultExempt = (path: string) => EXEMPT.test(path);

@@ -31,6 +31,9 @@ describe('/admin/faults', () => {
     s.router.get('/work', ctx => {
       ctx.body = { ok: true };
     });
+    s.router.get('/openapi.json', ctx => {
+      ctx.body = { openapi: '3.1.1' };
+    });
     s.router.post('/events/t', ctx => {
       handled += 1;
       ctx.body = { status: 'SUCCESS' };
@@ -44,13 +47,15 @@ describe('/admin/faults', () => {
     await request(shell()).get('/admin/faults').set('Authorization', 'Bearer x').expect(403);
   });
 
-  it('switches faults at runtime; health stays exempt', async () => {
+  it('switches faults at runtime; health and the API document stay exempt', async () => {
     const app = shell('tok');
     const auth = { Authorization: 'Bearer tok' };
     await request(app).put('/admin/faults').set(auth).send({ errorRate: 1 }).expect(200);
     const res = await request(app).get('/work').expect(503);
     expect(res.body.error.code).toBe('injected_fault');
     await request(app).get('/healthz').expect(200);
+    await request(app).get('/openapi.json').expect(200);
+    await request(app).get('/openapi.jsonx').expect(503);
     await request(app).put('/admin/faults').set(auth).send({ errorRate: 2 }).expect(400);
     await request(app).put('/admin/faults').set(auth).send({}).expect(200);
     await request(app).get('/work').expect(200);

@@ -82,6 +82,8 @@ describe('openApiDocument(api)', () => {
     const faults = doc.paths['/admin/faults'] as Record<string, any>;
     expect(faults.put.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(faults.get.responses)).toEqual(['200', '400', '401', '403', '500']); // exempt from faults
+    const document = doc.paths['/openapi.json'] as Record<string, any>;
+    expect(Object.keys(document.get.responses)).toEqual(['200', '400', '500']); // so is the document
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/healthz']!.get).not.toHaveProperty('security');
   });
