@@ -17,9 +17,16 @@ const email = z
   .max(254)
   .refine(withinRfc5321, 'a local part of at most 64 characters, domain labels of at most 63 not ending in -');
 
+/**
+ * A character String.prototype.trim keeps, spelled out: `\S` means another set in each regex engine that reads the
+ * document (Python's counts U+001C-U+001F as space and U+FEFF as not), and the document must say what zod does.
+ */
+const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
 export const RegisterRequest = z.strictObject({
   email,
-  name: z.string().trim().min(1).max(200),
+  // Trimmed, so at least one character that is not white space: minLength 1 alone let "\f" through the document.
+  name: z.string().regex(NOT_BLANK, 'must not be blank').trim().max(200),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
