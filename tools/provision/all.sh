@@ -30,6 +30,13 @@ say "ready in $(( $(date +%s) - t0 )) s (node $(node --version), daprd $("$daprd
 echo "export PATH=\"$node_bin:\$PATH\""
 echo "export DAPRD_BIN=\"$daprd\""
 [ -z "$kafka_lib" ] || echo "export LAB_KAFKA_LIB=\"$kafka_lib\""
+# The OpenAPI fuzzer of test/e2e/fuzz.test.ts (a venv from pip, reused from $LAB_CACHE), only for a command that runs
+# the tests (`./lab test` and `./lab provision` set LAB_WITH_FUZZER=1; `./lab up` does not need it). Not a Kubernetes
+# tool: LAB_SKIP_K8S_TOOLS leaves it alone.
+if [ "${LAB_WITH_FUZZER:-0}" = 1 ]; then
+  schemathesis_bin="$("$PROVISION_DIR/schemathesis.sh")"
+  echo "export SCHEMATHESIS_BIN=\"$schemathesis_bin\""
+fi
 # Kubernetes delivery tools for test/k8s (built once from the Go module proxy, then reused from $LAB_CACHE/bin).
 # LAB_SKIP_K8S_TOOLS=1 skips them (e.g. `./lab up` on a fresh machine, where tilt's first build takes minutes).
 if [ "${LAB_SKIP_K8S_TOOLS:-0}" != 1 ]; then
