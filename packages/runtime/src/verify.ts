@@ -44,6 +44,11 @@ export interface VerifyReport {
   deadLetters: number;
   /** Facts stats was asked about: counted, and those it can no longer tell (ids older than its dedupe memory). */
   stats: { counted: number; unknown: number };
+  /**
+   * Orders whose notifications (or purchase grant) are missing from a full inbox (or account) that keeps only newer
+   * ones: they may have been dropped by its retention, so they are counted here, not reported as problems.
+   */
+  tooOldToTell: { notifications: number; points: number };
   convergedInMs: number;
 }
 
@@ -56,6 +61,14 @@ const STATS_KINDS: Record<string, string> = {
 };
 /** Event ids per tally request (stats refuses more than 1,000). */
 const TALLY_BATCH = 1000;
+/**
+ * What a consumer keeps per key (docs/guarantees.md section 1): notification's newest messages per recipient
+ * (INBOX_SIZE) and points' newest grants per account (GRANTS_KEPT); verify.test.ts holds them equal to the services'.
+ */
+export const KEPT = { inbox: 500, grants: 1000 };
+/** A list at its retention whose oldest entry is newer than `since`: what it lacks from before may have been dropped. */
+const full = (list: Json[], size: number, since: string, at: (e: Json) => string) =>
+  list.length >= size && since < at(list[0]);
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -144,6 +157,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     const problems: string[] = [];
     let duplicatedEffects = 0;
     let eventsPublished = 0;
+    const tooOldToTell = { notifications: 0, points: 0 };
     const dup = (what: string) => {
       duplicatedEffects += 1;
       problems.push(what);
@@ -208,16 +222,21 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
         problems.push(`order ${id}: audited ${names.join(', ')}, expected ${expected.join(', ')}`);
       // Exactly one notification per (event, recipient).
       const events = new Set(audit.map(e => e.eventId));
-      const told = (await inbox(o.customerId)).filter(n => events.has(n.eventId));
+      const box = await inbox(o.customerId);
+      const told = box.filter(n => events.has(n.eventId));
       const expectTold = shipped ? 3 : 2;
       if (told.length > expectTold) dup(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
+      else if (told.length < expectTold && full(box, KEPT.inbox, o.createdAt, n => n.sentAt))
+        tooOldToTell.notifications += 1;
       else if (told.length < expectTold)
         problems.push(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
       // Purchase points granted once per paid order.
       if (shipped) {
         const acc = await get(`${u('points')}/points/${encodeURIComponent(o.customerId)}`);
-        const grants = (acc.body?.grants ?? []).filter((g: Json) => g.reason === `purchase ${id}`).length;
+        const kept = (acc.body?.grants ?? []) as Json[];
+        const grants = kept.filter((g: Json) => g.reason === `purchase ${id}`).length;
         if (grants > 1) dup(`order ${id}: ${grants} purchase point grants`);
+        else if (grants < 1 && full(kept, KEPT.grants, o.createdAt, g => g.at)) tooOldToTell.points += 1;
         else if (grants < 1) problems.push(`order ${id}: no purchase points`);
       }
     }
@@ -254,7 +273,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       }
     }
 
-    return { problems, duplicatedEffects, eventsPublished, stats };
+    return { problems, duplicatedEffects, eventsPublished, stats, tooOldToTell };
   }
 
   let effects = await evaluate();
@@ -265,7 +284,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
   }
   const convergedInMs = Date.now() - started;
   problems.push(...effects.problems);
-  const { duplicatedEffects, eventsPublished, stats } = effects;
+  const { duplicatedEffects, eventsPublished, stats, tooOldToTell } = effects;
 
   // Deliveries and redeliveries, as each consumer counted them, and what order's open-orders watch announced again.
   const counters = await readCounters(t);
@@ -304,6 +323,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     duplicatedEffects,
     deadLetters,
     stats,
+    tooOldToTell,
     convergedInMs,
   };
 }
@@ -316,6 +336,12 @@ export function formatReport(name: string, r: VerifyReport): string {
     `  orders announced again by order's open-orders watch: ${r.reannounced}`,
     `  duplicated effects ${r.duplicatedEffects}; dead letters ${r.deadLetters}; converged in ${r.convergedInMs} ms`,
     `  facts counted by stats ${r.stats.counted}${r.stats.unknown ? `, too old for stats to tell ${r.stats.unknown}` : ''}`,
+    ...(r.tooOldToTell.notifications + r.tooOldToTell.points > 0
+      ? [
+          `  orders older than a full inbox or account keeps (not checked there): notifications ` +
+            `${r.tooOldToTell.notifications}, purchase points ${r.tooOldToTell.points}`,
+        ]
+      : []),
     ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),
   ].join('\n');
 }

@@ -1,7 +1,9 @@
 // The verifier's own checks, against services that answer what a broken system would: each check must be able to fail.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verify } from '../src/verify';
+import { INBOX_SIZE } from '../../../services/notification/src/app';
+import { GRANTS_KEPT } from '../../../services/points/src/domain/account';
+import { KEPT, verify } from '../src/verify';
 
 interface World {
   paid: number;
@@ -10,9 +12,12 @@ interface World {
   statsMissed: string[];
   /** An order of the synchronous chain: its facts were never events, nothing audited, told or counted. */
   sync?: boolean;
+  /** The customer's inbox and account full of newer entries (since `at`): the order's own were dropped. */
+  full?: { at: string };
 }
 
 const ORDER = 'o-1';
+const PLACED_AT = '2026-01-01T00:00:00.000Z';
 const FACTS = [
   { name: 'OrderCreated', eventId: 'e-created' },
   { name: 'PaymentCompleted', eventId: 'e-paid' },
@@ -28,15 +33,22 @@ function system(world: World): Promise<{ url: string; server: Server }> {
         customerId: 'c-1',
         status: 'SHIPPED',
         totalAmount: 900_000,
+        createdAt: PLACED_AT,
         history: world.sync ? FACTS.map(f => ({ ...f, eventId: `sync-${f.eventId}` })) : FACTS,
       };
     if (path === `/payments/${ORDER}`) return { status: 'COMPLETED', amount: world.paid, decidedAt: 'now' };
     if (path === `/authorizations/${ORDER}`) return { approved: true, amount: world.authorised };
     if (path === `/deliveries/${ORDER}`) return { status: 'DISPATCHED' };
     if (path.startsWith('/audit')) return { entries: world.sync ? [] : FACTS };
-    if (path.startsWith('/notifications'))
+    const newer = (n: number) => Array.from({ length: n }, (_, i) => ({ eventId: `e-newer-${i}`, at: world.full!.at }));
+    if (path.startsWith('/notifications')) {
+      if (world.full) return { notifications: newer(KEPT.inbox).map(n => ({ ...n, sentAt: n.at })) };
       return { notifications: world.sync ? [] : FACTS.map(f => ({ eventId: f.eventId })) };
-    if (path === '/points/c-1') return { grants: world.sync ? [] : [{ reason: `purchase ${ORDER}` }] };
+    }
+    if (path === '/points/c-1') {
+      if (world.full) return { grants: newer(KEPT.grants).map(g => ({ ...g, reason: 'purchase o-newer' })) };
+      return { grants: world.sync ? [] : [{ reason: `purchase ${ORDER}` }] };
+    }
     if (path === '/admin/tally') {
       const [[kind, ids]] = Object.entries(body as Record<string, string[]>) as [[string, string[]]];
       const notCounted = ids.filter(id => world.statsMissed.includes(id));
@@ -104,5 +116,23 @@ describe('verify: amounts, the gateway and stats', () => {
     expect((await run({ ...fine, sync: true })).problems).toEqual([]);
     const r = await run({ ...fine, sync: true, paid: 1 });
     expect(r.problems).toEqual([`order ${ORDER} totals 900000 but its payment is of 1`]);
+  });
+});
+
+describe('verify: what a consumer no longer keeps', () => {
+  it("keeps to notification's and points' own retention", () => {
+    expect(KEPT).toEqual({ inbox: INBOX_SIZE, grants: GRANTS_KEPT });
+  });
+
+  it('counts an order older than everything a full inbox and account keep, rather than calling it untold', async () => {
+    const r = await run({ ...fine, full: { at: '2026-01-01T00:00:01.000Z' } });
+    expect(r.problems).toEqual([]);
+    expect(r.tooOldToTell).toEqual({ notifications: 1, points: 1 });
+  });
+
+  it('fails an order a full inbox and account should still hold (they keep entries older than it)', async () => {
+    const r = await run({ ...fine, full: { at: '2025-12-31T23:59:59.000Z' } });
+    expect(r.problems).toEqual([`order ${ORDER}: 0 notifications, expected 3`, `order ${ORDER}: no purchase points`]);
+    expect(r.tooOldToTell).toEqual({ notifications: 0, points: 0 });
   });
 });
