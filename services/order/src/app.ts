@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import { orderApi } from '@lab/contracts';
-import { mountEvents, mountOpenApi, schedule, serviceShell, type AppDeps } from '@lab/kit';
-import type { Config } from './config';
+import { mountEvents, mountOpenApi, schedule, serviceShell } from '@lab/kit';
+import type { Deps } from './deps';
 import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
 import { placedIndex } from './placed';
@@ -11,7 +11,7 @@ import { mountReads } from './read';
 import { openOrders } from './reconcile';
 import { isSyncFlow, syncChainHandler } from './sync-chain';
 
-export type Deps = AppDeps<Config>;
+export type { Deps };
 
 export function createApp(deps: Deps): Koa {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };

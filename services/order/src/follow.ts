@@ -11,7 +11,7 @@ import {
   type EventData,
 } from '@lab/contracts';
 import { capped, on, updateState, type EventContext, type Subscription } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import {
   applyFact,
   applyParked,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { buildEvent, OrderCreated } from '@lab/contracts';
 import { clientGone, conflict, requestBody, traceparentFrom, updateState, validate, validId } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from './domain/order';
 import type { OpenOrdersWatch } from './reconcile';
 import { keys } from './store';

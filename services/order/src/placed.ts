@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import { QueryInstant } from '@lab/contracts';
 import { HttpError, requireAdmin, shardOf, updateState } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import type { OpenOrders } from './domain/open-orders';
 import { keys, OPEN_ORDER_SHARDS } from './store';
 

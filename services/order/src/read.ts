@@ -1,7 +1,7 @@
 // Read side: an order, a customer's orders, and an order's timeline across every service.
 import type Router from '@koa/router';
 import { HttpError, mapBounded, notFound, traceIdOf, validId } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import { isPlaced, type StoredOrder } from './domain/order';
 import { keys } from './store';
 

@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import { buildEvent, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { requireAdmin, shardOf, updateState } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import { dueAt, dueOrders, isStuck, type NudgePolicy, type OpenOrders } from './domain/open-orders';
 import { isPlaced, isTerminal, type Order, type StoredOrder } from './domain/order';
 import { orderCreatedId } from './place-order';

@@ -3,7 +3,7 @@
 // the whole chain has answered. One slow or dead link is the caller's problem: that is the cascade.
 import type { Context } from 'koa';
 import { HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
-import type { Deps } from './app';
+import type { Deps } from './deps';
 import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
 import { claimIdempotencyKey, hashOf, idempotencyKeyOf, type Claim } from './place-order';
 import type { PlacedIndex } from './placed';
