@@ -1,9 +1,9 @@
 // How an event contract is declared: one object per fact, the only place its topic and type live.
 import type { z } from 'zod';
 
-export interface EventContract<S extends z.ZodType = z.ZodType> {
-  /** The fact's name, past tense, PascalCase (e.g. `OrderCreated`). */
-  readonly name: string;
+export interface EventContract<S extends z.ZodType = z.ZodType, N extends string = string> {
+  /** The fact's name, past tense, PascalCase (e.g. `OrderCreated`); a literal type, so code can switch on it. */
+  readonly name: N;
   /** Broker topic (Redis stream key, Kafka topic). */
   readonly topic: string;
   /** CloudEvent `type`, versioned: a breaking change is a new type and a new topic. */
@@ -16,7 +16,9 @@ export interface EventContract<S extends z.ZodType = z.ZodType> {
 
 export type EventData<C extends EventContract> = z.infer<C['schema']>;
 
-export function defineEvent<S extends z.ZodType>(contract: EventContract<S>): EventContract<S> {
+export function defineEvent<S extends z.ZodType, const N extends string>(
+  contract: EventContract<S, N>,
+): EventContract<S, N> {
   if (!/^[a-z][a-z0-9-]*$/.test(contract.topic)) {
     throw new Error(`topic "${contract.topic}" must be kebab-case`);
   }

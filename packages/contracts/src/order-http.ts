@@ -75,13 +75,13 @@ export const PlacedOrders = z.strictObject({
 export const StuckOrder = z.strictObject({
   orderId: Id,
   since: instant,
-  nudges: count.describe('times its OrderCreated was announced again'),
-  lastNudgeAt: instant.optional(),
+  reannouncements: count.describe('times its OrderCreated was announced again'),
+  lastReannouncedAt: instant.optional(),
 });
 export const OpenOrdersReport = z.strictObject({
   open: count,
   stuck: z.array(StuckOrder).describe('announced again as often as allowed, still open: left to an operator'),
-  policy: z.strictObject({ staleAfterMs: count, maxNudges: count, sweepEveryMs: count }),
+  policy: z.strictObject({ staleAfterMs: count, maxReannouncements: count, sweepEveryMs: count }),
   thisProcess: z.strictObject({ sweeps: count, reannounced: count }),
 });
 export const OpenOrdersSweep = z.strictObject({

@@ -8,7 +8,7 @@ import { followSubscriptions } from './follow';
 import { placeOrderHandler } from './place-order';
 import { placedIndex } from './placed';
 import { mountReads } from './read';
-import { openOrders } from './reconcile';
+import { openOrdersWatch } from './open-orders-watch';
 import { isSyncFlow, syncChainHandler } from './sync-chain';
 
 export type { Deps };
@@ -16,7 +16,7 @@ export type { Deps };
 export function createApp(deps: Deps): Koa {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
   const shell = serviceShell(deps);
-  const watch = openOrders(full);
+  const watch = openOrdersWatch(full);
   const placed = placedIndex(full);
   const eventFlow = placeOrderHandler(full, watch);
   const syncFlow = syncChainHandler(full, placed);

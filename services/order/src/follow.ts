@@ -1,7 +1,6 @@
 // The facts order follows: its own OrderCreated records the order; payment and delivery results move it; a failed
 // payment cancels it. A fact that arrives before the order is recorded is parked and applied when it is.
 import {
-  buildEvent,
   DeliveryStarted,
   OrderCancelled,
   OrderCreated,
@@ -10,7 +9,7 @@ import {
   type CloudEvent,
   type EventData,
 } from '@lab/contracts';
-import { capped, on, updateState, type EventContext, type Subscription } from '@lab/kit';
+import { on, updateState, type EventContext, type Subscription } from '@lab/kit';
 import type { Deps } from './deps';
 import {
   applyFact,
@@ -20,11 +19,13 @@ import {
   park,
   placeOrder,
   type Order,
+  type OrderFact,
   type StoredOrder,
 } from './domain/order';
-import type { PlacedIndex } from './placed';
-import type { OpenOrdersWatch } from './reconcile';
-import { keys, MAX_ORDERS_PER_CUSTOMER } from './store';
+import { orderCancelled } from './facts';
+import type { OpenOrdersWatch } from './open-orders-watch';
+import { recordPlaced, type PlacedIndex } from './placed';
+import { keys } from './store';
 
 export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch, placed: PlacedIndex): Subscription[] {
   const { dapr, config } = deps;
@@ -32,18 +33,7 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
   /** A cancelled order carries the OrderCancelled it announces, so a redelivery re-announces the same event. */
   function withCancellation(order: Order, traceparent: string): Order {
     if (order.status !== 'CANCELLED' || order.cancelledEvent) return order;
-    const why = order.history.find(h => h.status === 'CANCELLED');
-    const cancelledEvent = buildEvent(
-      OrderCancelled,
-      {
-        orderId: order.orderId,
-        customerId: order.customerId,
-        reason: why?.reason ?? why?.event ?? 'cancelled',
-        cancelledAt: order.updatedAt,
-      },
-      { source: config.service, id: `order-cancelled-${order.orderId}`, traceparent },
-    );
-    return { ...order, cancelledEvent };
+    return { ...order, cancelledEvent: orderCancelled(order, config.service, traceparent) };
   }
 
   /** Announces the cancellation after it is stored; a redelivery announces it again with the same id. */
@@ -52,7 +42,7 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
   }
 
   /** Applies the fact to the stored order once, or parks it until the order's OrderCreated is applied. */
-  async function follow(orderId: string, fact: string, event: CloudEvent, ctx: EventContext, reason?: string) {
+  async function follow(orderId: string, fact: OrderFact, event: CloudEvent, ctx: EventContext, reason?: string) {
     let outcome = 'duplicate';
     const at = deps.now().toISOString();
     const { value } = await updateState<StoredOrder>(dapr.state, keys.order(orderId), cur => {
@@ -60,7 +50,7 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
         outcome = 'parked until the order is recorded';
         return park(cur, orderId, { event: fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
       }
-      const result = applyFact(cur, fact, event.id, at, reason);
+      const result = applyFact(cur, { fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
       if (result.kind === 'duplicate') return undefined;
       outcome = result.moved ? `moved to ${result.order.status}` : `recorded (too late to move a ${cur.status} order)`;
       return withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
@@ -81,10 +71,7 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
     });
     // Indexed right away (a fact may finish the order meanwhile; the sweep then only finds it closed).
     if (isPlaced(value)) await watch.track(value);
-    await updateState<string[]>(dapr.state, keys.byCustomer(d.customerId), cur =>
-      cur?.includes(d.orderId) ? undefined : capped([...(cur ?? []), d.orderId], MAX_ORDERS_PER_CUSTOMER),
-    );
-    await placed.add(d.orderId, d.createdAt);
+    await recordPlaced(dapr.state, placed, d);
     if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
     await announce(value);
   }

@@ -3,11 +3,12 @@
 // order stores the order when it receives its own event (see follow.ts), like every other consumer.
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { buildEvent, OrderCreated } from '@lab/contracts';
+import { OrderCreated } from '@lab/contracts';
 import { clientGone, conflict, requestBody, traceparentFrom, updateState, validate, validId } from '@lab/kit';
 import type { Deps } from './deps';
 import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from './domain/order';
-import type { OpenOrdersWatch } from './reconcile';
+import { orderCreated, type Placement } from './facts';
+import type { OpenOrdersWatch } from './open-orders-watch';
 import { keys } from './store';
 
 /** What an Idempotency-Key remembers: the request it was first used with, and the order (and event) it made. */
@@ -19,7 +20,15 @@ export interface Claim {
 }
 
 export const hashOf = (req: PlaceOrderRequest) => createHash('sha256').update(JSON.stringify(req)).digest('hex');
-export const orderCreatedId = (orderId: string) => `order-created-${orderId}`;
+
+/** The order a claimed request places (both flows): the request's lines, the claim's id and time. */
+export const placementFor = (req: PlaceOrderRequest, c: Claim): Placement => ({
+  orderId: c.orderId,
+  customerId: req.customerId,
+  items: req.items,
+  totalAmount: totalOf(req.items),
+  createdAt: c.createdAt,
+});
 
 /** Same key + same body: the same order (and the same event id). Same key + another body: 409. Both flows. */
 export async function claimIdempotencyKey(deps: Required<Deps>, key: string, fresh: Claim): Promise<Claim> {
@@ -60,17 +69,7 @@ export function placeOrderHandler(deps: Required<Deps>, watch: OpenOrdersWatch) 
     // before the bus acknowledged it publishes the same event again (same id), which completes that attempt.
     const found = replay ? (await dapr.state.get<StoredOrder>(keys.order(c.orderId)))?.value : undefined;
     const stored = isPlaced(found) ? found : undefined;
-    const event = buildEvent(
-      OrderCreated,
-      {
-        orderId: c.orderId,
-        customerId: req.customerId,
-        items: req.items,
-        totalAmount: totalOf(req.items),
-        createdAt: c.createdAt,
-      },
-      { source: config.service, id: orderCreatedId(c.orderId), traceparent: c.traceparent },
-    );
+    const event = orderCreated(placementFor(req, c), config.service, c.traceparent);
     if (!stored) {
       // A client that went away meanwhile abandons the publish rather than leave an order it never heard of.
       await dapr.bus.publish(OrderCreated, event, { signal: clientGone(ctx) });

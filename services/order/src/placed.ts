@@ -2,10 +2,10 @@
 // operator's), where audit's index by type keeps only a window. GET /admin/orders?from=&to= reads it.
 import type Router from '@koa/router';
 import { QueryInstant } from '@lab/contracts';
-import { HttpError, requireAdmin, shardOf, updateState } from '@lab/kit';
+import { capped, HttpError, requireAdmin, shardOf, updateState, type StateStore } from '@lab/kit';
 import type { Deps } from './deps';
 import type { OpenOrders } from './domain/open-orders';
-import { keys, OPEN_ORDER_SHARDS } from './store';
+import { keys, MAX_ORDERS_PER_CUSTOMER, OPEN_ORDER_SHARDS } from './store';
 
 /** Shards per minute: concurrent recordings of one minute rarely write the same key. */
 export const PLACED_SHARDS = 8;
@@ -98,3 +98,18 @@ export function placedIndex(deps: Required<Deps>) {
 }
 
 export type PlacedIndex = ReturnType<typeof placedIndex>;
+
+/**
+ * Lists a recorded order where it is looked up: under its customer (newest MAX_ORDERS_PER_CUSTOMER kept) and by the
+ * minute it was placed. Both flows call it once the order is stored; both writes are idempotent.
+ */
+export async function recordPlaced(
+  state: StateStore,
+  placed: PlacedIndex,
+  order: { orderId: string; customerId: string; createdAt: string },
+): Promise<void> {
+  await updateState<string[]>(state, keys.byCustomer(order.customerId), cur =>
+    cur?.includes(order.orderId) ? undefined : capped([...(cur ?? []), order.orderId], MAX_ORDERS_PER_CUSTOMER),
+  );
+  await placed.add(order.orderId, order.createdAt);
+}

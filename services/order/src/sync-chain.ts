@@ -4,9 +4,10 @@
 import type { Context } from 'koa';
 import { HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
 import type { Deps } from './deps';
-import { placeOrder, PlaceOrderRequest, totalOf, type Order } from './domain/order';
-import { claimIdempotencyKey, hashOf, idempotencyKeyOf, type Claim } from './place-order';
-import type { PlacedIndex } from './placed';
+import { applyAll, placeOrder, PlaceOrderRequest, type FactRecord, type Order } from './domain/order';
+import { factIds } from './facts';
+import { claimIdempotencyKey, hashOf, idempotencyKeyOf, placementFor, type Claim } from './place-order';
+import { recordPlaced, type PlacedIndex } from './placed';
 import { keys } from './store';
 
 /**
@@ -60,7 +61,8 @@ export function syncChainHandler(deps: Required<Deps>, placed: PlacedIndex) {
     // The same Idempotency-Key as the event flow: a replay of a finished chain answers its order and calls nobody;
     // a replay of a chain that stopped half way runs it again for the same order id (each step is keyed by it).
     const idemKey = idempotencyKeyOf(ctx);
-    const { orderId, createdAt, traceparent } = idemKey ? await claimIdempotencyKey(deps, idemKey, fresh) : fresh;
+    const claim = idemKey ? await claimIdempotencyKey(deps, idemKey, fresh) : fresh;
+    const { orderId, traceparent } = claim;
     if (orderId !== fresh.orderId) {
       const done = (await dapr.state.get<Order>(keys.order(orderId)))?.value;
       if (done && 'status' in done) {
@@ -71,27 +73,17 @@ export function syncChainHandler(deps: Required<Deps>, placed: PlacedIndex) {
         return;
       }
     }
-    const order = { orderId, customerId: req.customerId, items: req.items, totalAmount: totalOf(req.items), createdAt };
+    const order = placementFor(req, claim);
 
-    const payment = await call('payment', 'payment', 'sync/payments', order, traceparent);
-    let record: Order = placeOrder(req, orderId, `sync-order-created-${orderId}`, createdAt, traceparent);
+    // Each answer is a fact, recorded through the same transitions as the event flow's (ids prefixed `sync-`).
+    const facts: FactRecord[] = [];
     const at = () => deps.now().toISOString();
+    const payment = await call('payment', 'payment', 'sync/payments', order, traceparent);
     if (payment.status !== 'COMPLETED') {
-      record = {
-        ...record,
-        status: 'CANCELLED',
-        history: [
-          ...record.history,
-          {
-            event: 'PaymentFailed',
-            eventId: `sync-payment-${orderId}`,
-            status: 'CANCELLED',
-            at: at(),
-            reason: payment.reason ?? 'declined',
-          },
-        ],
-      };
+      const reason = payment.reason ?? 'declined';
+      facts.push({ fact: 'PaymentFailed', eventId: factIds.sync('payment', orderId), at: at(), reason });
     } else {
+      facts.push({ fact: 'PaymentCompleted', eventId: factIds.sync('payment', orderId), at: at() });
       const shipment = await call('delivery', 'delivery', 'sync/deliveries', order, traceparent);
       await call(
         'notification',
@@ -100,21 +92,12 @@ export function syncChainHandler(deps: Required<Deps>, placed: PlacedIndex) {
         { ...order, deliveryId: (shipment as { deliveryId?: string }).deliveryId },
         traceparent,
       );
-      record = {
-        ...record,
-        status: 'SHIPPED',
-        history: [
-          ...record.history,
-          { event: 'PaymentCompleted', eventId: `sync-payment-${orderId}`, status: 'PAID', at: at() },
-          { event: 'DeliveryStarted', eventId: `sync-delivery-${orderId}`, status: 'SHIPPED', at: at() },
-        ],
-      };
+      facts.push({ fact: 'DeliveryStarted', eventId: factIds.sync('delivery', orderId), at: at() });
     }
+    const placedOrder = placeOrder(req, orderId, factIds.sync('order-created', orderId), claim.createdAt, traceparent);
+    const record = applyAll(placedOrder, facts);
     await updateState<Order>(dapr.state, keys.order(orderId), cur => (cur ? undefined : record));
-    await updateState<string[]>(dapr.state, keys.byCustomer(req.customerId), cur =>
-      cur?.includes(orderId) ? undefined : [...(cur ?? []), orderId],
-    );
-    await placed.add(orderId, createdAt);
+    await recordPlaced(dapr.state, placed, order);
     ctx.status = 201;
     ctx.set('Location', `/orders/${orderId}`);
     ctx.body = { orderId, status: record.status, flow: 'sync' };

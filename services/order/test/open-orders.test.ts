@@ -87,7 +87,7 @@ describe('open orders: announced again when they wait too long', () => {
     t.advance(10 * 60_000);
     expect(await t.sweep()).toMatchObject({ reannounced: [], stuck: [id] });
     const status = (await request(t.server).get('/admin/open-orders').set(ADMIN).expect(200)).body;
-    expect(status.stuck).toEqual([expect.objectContaining({ orderId: id, nudges: 2 })]);
+    expect(status.stuck).toEqual([expect.objectContaining({ orderId: id, reannouncements: 2 })]);
     expect(t.dapr.bus.of(OrderCreated.topic)).toHaveLength(3);
   });
 
@@ -115,17 +115,19 @@ describe('open orders: announced again when they wait too long', () => {
 });
 
 describe('dueAt / dueOrders', () => {
-  const p = { staleAfterMs: 1000, maxNudges: 3 };
+  const p = { staleAfterMs: 1000, maxReannouncements: 3 };
   it('doubles the wait after each announcement and skips stuck orders', () => {
     const since = '2026-01-01T00:00:00.000Z';
     const t0 = Date.parse(since);
-    expect(dueAt({ since, nudges: 0 }, p)).toBe(t0 + 1000);
-    expect(dueAt({ since, nudges: 2, lastNudgeAt: '2026-01-01T00:00:05.000Z' }, p)).toBe(t0 + 5000 + 4000);
+    expect(dueAt({ since, reannouncements: 0 }, p)).toBe(t0 + 1000);
+    expect(dueAt({ since, reannouncements: 2, lastReannouncedAt: '2026-01-01T00:00:05.000Z' }, p)).toBe(
+      t0 + 5000 + 4000,
+    );
     const shard = {
-      young: { since: '2026-01-01T00:00:09.500Z', nudges: 0 },
-      old: { since, nudges: 0 },
-      older: { since: '2025-12-31T23:59:59.000Z', nudges: 0 },
-      stuck: { since, nudges: 3, lastNudgeAt: since },
+      young: { since: '2026-01-01T00:00:09.500Z', reannouncements: 0 },
+      old: { since, reannouncements: 0 },
+      older: { since: '2025-12-31T23:59:59.000Z', reannouncements: 0 },
+      stuck: { since, reannouncements: 3, lastReannouncedAt: since },
     };
     expect(dueOrders(shard, new Date(t0 + 10_000), p)).toEqual(['older', 'old']);
   });

@@ -179,7 +179,7 @@ describe("order's answers match its OpenAPI document", () => {
     const swept = declared('sweepOpenOrders', await request(t.server).post('/admin/open-orders/sweep').set(ADMIN));
     expect(swept.body.reannounced).toHaveLength(2);
     const report = declared('getOpenOrders', await get(t.server, '/admin/open-orders').expect(200));
-    const stuck = expect.objectContaining({ nudges: 1, lastNudgeAt: expect.any(String) });
+    const stuck = expect.objectContaining({ reannouncements: 1, lastReannouncedAt: expect.any(String) });
     expect(report.body.stuck).toEqual([stuck, stuck]);
     expect(declared('getOpenOrders', await request(t.server).get('/admin/open-orders')).status).toBe(401);
     const off = setup({ ADMIN_TOKEN: '' });

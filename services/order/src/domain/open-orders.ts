@@ -11,8 +11,8 @@ export interface OpenOrder {
   /** When the order was placed (ISO). */
   since: string;
   /** How many times it was announced again, and when last. */
-  nudges: number;
-  lastNudgeAt?: string;
+  reannouncements: number;
+  lastReannouncedAt?: string;
   /**
    * The OrderCreated as POST /orders published it, kept until order has recorded the order from its own event:
    * if that delivery is lost, the sweep has nothing else to announce again (the order is not stored yet).
@@ -23,26 +23,26 @@ export interface OpenOrder {
 /** One shard of the index: open orders by id. */
 export type OpenOrders = Record<string, OpenOrder>;
 
-export interface NudgePolicy {
+export interface ReannouncePolicy {
   /** An order open this long (ms) is announced again. */
   staleAfterMs: number;
   /** After this many announcements the order is left to an operator (it is listed as stuck). */
-  maxNudges: number;
+  maxReannouncements: number;
 }
 
 /**
  * When an open order is next due: `staleAfterMs` after it was placed, then twice as long after each announcement
  * (a backlog that is merely slow is not flooded with copies).
  */
-export function dueAt(o: OpenOrder, p: NudgePolicy): number {
-  const from = Date.parse(o.lastNudgeAt ?? o.since);
-  return from + p.staleAfterMs * 2 ** o.nudges;
+export function dueAt(o: OpenOrder, p: ReannouncePolicy): number {
+  const from = Date.parse(o.lastReannouncedAt ?? o.since);
+  return from + p.staleAfterMs * 2 ** o.reannouncements;
 }
 
-export const isStuck = (o: OpenOrder, p: NudgePolicy) => o.nudges >= p.maxNudges;
+export const isStuck = (o: OpenOrder, p: ReannouncePolicy) => o.reannouncements >= p.maxReannouncements;
 
 /** The open orders of a shard that are due now, oldest first. */
-export function dueOrders(shard: OpenOrders, now: Date, p: NudgePolicy): string[] {
+export function dueOrders(shard: OpenOrders, now: Date, p: ReannouncePolicy): string[] {
   return Object.entries(shard)
     .filter(([, o]) => !isStuck(o, p) && dueAt(o, p) <= now.getTime())
     .sort(([, a], [, b]) => Date.parse(a.since) - Date.parse(b.since))

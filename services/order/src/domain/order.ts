@@ -11,7 +11,7 @@ export const isTerminal = (s: OrderStatus) => s === 'SHIPPED' || s === 'CANCELLE
 
 export interface HistoryEntry {
   /** The fact (contract name, e.g. PaymentCompleted). */
-  event: string;
+  event: 'OrderCreated' | OrderFact;
   eventId: string;
   /** Status after the fact; a late fact is recorded without moving the order. */
   status: OrderStatus;
@@ -56,22 +56,32 @@ export function placeOrder(
 }
 
 /** The facts order follows, and the statuses each may move an order from. */
-const transitions: Record<string, { from: OrderStatus[]; to: OrderStatus }> = {
+const transitions = {
   PaymentCompleted: { from: ['PENDING'], to: 'PAID' },
   PaymentFailed: { from: ['PENDING'], to: 'CANCELLED' },
   // Delivery starts only after payment, but the two facts travel on different topics and may arrive in either order.
   DeliveryStarted: { from: ['PENDING', 'PAID'], to: 'SHIPPED' },
-};
+} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus }>;
 
-export const followedFacts = Object.keys(transitions);
+/** A fact that moves an order: a contract name, checked when the code is compiled, not when it runs. */
+export type OrderFact = keyof typeof transitions;
+
+export const followedFacts = Object.keys(transitions) as OrderFact[];
+
+/** One fact as order records it: which, its event id, when order applied it, and why (PaymentFailed). */
+export interface FactRecord {
+  fact: OrderFact;
+  eventId: string;
+  at: string;
+  reason?: string;
+}
 
 export type ApplyResult = { kind: 'applied'; order: Order; moved: boolean } | { kind: 'duplicate' };
 
 /** Applies a fact once (a redelivered event id changes nothing); a fact too late to move the order is still recorded. */
-export function applyFact(order: Order, event: string, eventId: string, at: string, reason?: string): ApplyResult {
+export function applyFact(order: Order, { fact: event, eventId, at, reason }: FactRecord): ApplyResult {
   if (order.history.some(h => h.eventId === eventId)) return { kind: 'duplicate' };
-  const rule = transitions[event];
-  if (!rule) throw new Error(`order does not follow ${event}`);
+  const rule: { from: readonly OrderStatus[]; to: OrderStatus } = transitions[event];
   const moved = rule.from.includes(order.status);
   const status = moved ? rule.to : order.status;
   const entry: HistoryEntry = { event, eventId, status, at, ...(reason ? { reason } : {}) };
@@ -88,7 +98,7 @@ export function applyFact(order: Order, event: string, eventId: string, at: stri
  * is placed: no retry loop, no redelivery backoff added to the order's convergence.
  */
 export interface ParkedFact {
-  event: string;
+  event: OrderFact;
   eventId: string;
   at: string;
   reason?: string;
@@ -114,10 +124,17 @@ export function park(cur: ParkedFacts | undefined, orderId: string, fact: Parked
   return { orderId, parked: [...parked, fact].slice(-MAX_PARKED) };
 }
 
-/** The placed order with its parked facts applied in the order they arrived. */
-export function applyParked(order: Order, parked: readonly ParkedFact[]): Order {
-  return parked.reduce((o, p) => {
-    const r = applyFact(o, p.event, p.eventId, p.at, p.reason);
+/** Facts applied in the order given, each once: how parked facts meet their order, and how the sync chain records its steps. */
+export function applyAll(order: Order, facts: readonly FactRecord[]): Order {
+  return facts.reduce((o, f) => {
+    const r = applyFact(o, f);
     return r.kind === 'applied' ? r.order : o;
   }, order);
 }
+
+/** The placed order with its parked facts applied in the order they arrived. */
+export const applyParked = (order: Order, parked: readonly ParkedFact[]): Order =>
+  applyAll(
+    order,
+    parked.map(({ event, ...p }) => ({ fact: event, ...p })),
+  );

@@ -1,12 +1,13 @@
-// order's watch over its open orders: an index kept beside the orders, and a sweep that announces a stale order's
-// OrderCreated again (the reasoning is in domain/open-orders.ts).
+// The open-orders watch: an index of the orders still waiting for their outcome, kept beside the orders, and a
+// sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
+// mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
 import type Router from '@koa/router';
-import { buildEvent, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
+import { OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { requireAdmin, shardOf, updateState } from '@lab/kit';
 import type { Deps } from './deps';
-import { dueAt, dueOrders, isStuck, type NudgePolicy, type OpenOrders } from './domain/open-orders';
+import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from './domain/open-orders';
 import { isPlaced, isTerminal, type Order, type StoredOrder } from './domain/order';
-import { orderCreatedId } from './place-order';
+import { orderCreated, placementOf } from './facts';
 import { keys, OPEN_ORDER_SHARDS } from './store';
 
 /** Announcements made by one sweep, at most: a sweep after an outage must not become a flood of its own. */
@@ -22,18 +23,12 @@ export interface SweepResult {
 }
 
 /** The OrderCreated of a stored order, as first announced (same id, same data, same trace). */
-export function createdEventOf(order: Order, source: string): CloudEvent {
-  const { orderId, customerId, items, totalAmount, createdAt } = order;
-  return buildEvent(
-    OrderCreated,
-    { orderId, customerId, items, totalAmount, createdAt },
-    { source, id: orderCreatedId(orderId), traceparent: order.traceparent || undefined },
-  );
-}
+export const createdEventOf = (order: Order, source: string): CloudEvent =>
+  orderCreated(placementOf(order), source, order.traceparent);
 
-export function openOrders(deps: Required<Deps>) {
+export function openOrdersWatch(deps: Required<Deps>) {
   const { dapr, config, log } = deps;
-  const policy: NudgePolicy = { staleAfterMs: config.staleAfterMs, maxNudges: config.maxReannouncements };
+  const policy: ReannouncePolicy = { staleAfterMs: config.staleAfterMs, maxReannouncements: config.maxReannouncements };
   const totals = { sweeps: 0, reannounced: 0 };
 
   const off = config.staleAfterMs === 0;
@@ -43,7 +38,7 @@ export function openOrders(deps: Required<Deps>) {
     if (off) return;
     if (isTerminal(order.status)) return untrack(order.orderId);
     await updateState<OpenOrders>(dapr.state, shardKey(order.orderId), cur =>
-      cur?.[order.orderId] ? undefined : { ...cur, [order.orderId]: { since: order.createdAt, nudges: 0 } },
+      cur?.[order.orderId] ? undefined : { ...cur, [order.orderId]: { since: order.createdAt, reannouncements: 0 } },
     );
   }
 
@@ -55,7 +50,7 @@ export function openOrders(deps: Required<Deps>) {
     if (off) return;
     const { orderId, createdAt } = event.data;
     await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur =>
-      cur?.[orderId] ? undefined : { ...cur, [orderId]: { since: createdAt, nudges: 0, created: event } },
+      cur?.[orderId] ? undefined : { ...cur, [orderId]: { since: createdAt, reannouncements: 0, created: event } },
     );
   }
 
@@ -108,19 +103,22 @@ export function openOrders(deps: Required<Deps>) {
       const { changed, value } = await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur => {
         const o = cur?.[orderId];
         if (!o || isStuck(o, policy) || dueAt(o, policy) > now.getTime()) return undefined;
-        return { ...cur, [orderId]: { ...o, nudges: o.nudges + 1, lastNudgeAt: now.toISOString() } };
+        return {
+          ...cur,
+          [orderId]: { ...o, reannouncements: o.reannouncements + 1, lastReannouncedAt: now.toISOString() },
+        };
       });
       if (!changed) continue;
       await dapr.bus.publish(OrderCreated, isPlaced(stored) ? createdEventOf(stored, config.service) : created!);
-      const nudges = value?.[orderId]?.nudges;
+      const count = value?.[orderId]?.reannouncements;
       log.warn(
         {
           orderId,
           status: isPlaced(stored) ? stored.status : 'not recorded',
           since: entries.get(orderId)?.since,
-          reannouncement: nudges,
+          reannouncement: count,
         },
-        nudges === policy.maxNudges
+        count === policy.maxReannouncements
           ? 'order still open; announced its OrderCreated for the last time (it is now listed as stuck)'
           : 'order still open; announced its OrderCreated again',
       );
@@ -155,4 +153,4 @@ export function openOrders(deps: Required<Deps>) {
   return { track, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
 }
 
-export type OpenOrdersWatch = ReturnType<typeof openOrders>;
+export type OpenOrdersWatch = ReturnType<typeof openOrdersWatch>;
