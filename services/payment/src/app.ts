@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import {
-  buildEvent,
   OrderCreated,
   orderTotal,
   PaymentCompleted,
@@ -18,18 +17,16 @@ import {
   PermanentEventError,
   requestBody,
   serviceShell,
-  updateState,
   validate,
   validId,
   type AppDeps,
   type EventContext,
 } from '@lab/kit';
 import type { Config } from './config';
-import { decisionFrom, settleNow, type Decision, type Payment } from './domain/payment';
+import { decider, paymentKey } from './decide';
+import { settleNow, type Payment } from './domain/payment';
 
 export type Deps = AppDeps<Config>;
-
-const paymentKey = (orderId: string) => `payment:${orderId}`;
 
 /** What is wrong with an order's total (undefined: it is the sum of its items, the only amount payment charges). */
 function totalProblem(order: EventData<typeof OrderCreated>): string | undefined {
@@ -40,49 +37,10 @@ function totalProblem(order: EventData<typeof OrderCreated>): string | undefined
 }
 
 export function createApp(deps: Deps): Koa {
-  const { config, log, dapr } = deps;
-  const now = deps.now ?? (() => new Date());
-  const newId = deps.newId ?? randomUUID;
+  const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
+  const { config, log, dapr } = full;
   const shell = serviceShell(deps);
-
-  async function authorize(order: EventData<typeof OrderCreated>, ctx: EventContext): Promise<Decision> {
-    try {
-      const res = await dapr.invoker.invoke(config.gatewayAppId, 'authorizations', {
-        body: { orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount },
-        headers: ctx.traceparent ? { traceparent: ctx.traceparent } : {},
-      });
-      return decisionFrom(res.status, res.body, order.totalAmount);
-    } catch (err) {
-      ctx.log.warn({ err }, 'payment gateway call failed');
-      return decisionFrom(undefined, undefined);
-    }
-  }
-
-  function record(order: EventData<typeof OrderCreated>, d: Decision, ctx: EventContext): Payment {
-    const at = now().toISOString();
-    const paymentId = newId();
-    const opts = { source: config.service, traceparent: ctx.traceparent };
-    const base = { orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount };
-    const event: CloudEvent = d.approved
-      ? buildEvent(
-          PaymentCompleted,
-          { ...base, paymentId, completedAt: at },
-          { ...opts, id: `payment-completed-${order.orderId}` },
-        )
-      : buildEvent(
-          PaymentFailed,
-          { ...base, reason: d.reason, failedAt: at },
-          { ...opts, id: `payment-failed-${order.orderId}` },
-        );
-    return {
-      ...base,
-      paymentId,
-      status: d.approved ? 'COMPLETED' : 'FAILED',
-      ...(d.approved ? { authorizationId: d.authorizationId } : { reason: d.reason }),
-      decidedAt: at,
-      event,
-    };
-  }
+  const { decideOnce } = decider(full);
 
   /**
    * One payment per order: the gateway call carries the order id as its idempotency key, the first stored
@@ -91,29 +49,30 @@ export function createApp(deps: Deps): Koa {
   async function onOrderCreated(e: CloudEvent<EventData<typeof OrderCreated>>, ctx: EventContext): Promise<void> {
     const total = totalProblem(e.data);
     if (total) throw new PermanentEventError(total);
-    const key = paymentKey(e.data.orderId);
-    let payment = (await dapr.state.get<Payment>(key))?.value;
-    if (payment && payment.amount !== e.data.totalAmount) {
-      // Never announce a payment of another amount as this order's (a forged or raced request made it).
-      throw new PermanentEventError(
-        `the payment on record for ${e.data.orderId} is of ${payment.amount}, the order's total is ${e.data.totalAmount}`,
-      );
-    }
-    if (!payment) {
-      const decision = await authorize(e.data, ctx);
-      if (!settleNow(decision, e.data.createdAt, now(), config.decisionDeadlineMs)) {
-        // A payment declined because of our own infrastructure would be a wrong answer; ask again later.
-        throw new Error(`${decision.approved ? '' : decision.reason}; asking for redelivery`);
+    // A decline caused by our own infrastructure would be a wrong answer: wait it out (redelivery) until the deadline.
+    const outcome = await decideOnce(e.data, ctx, d =>
+      settleNow(d, e.data.createdAt, full.now(), config.decisionDeadlineMs),
+    );
+    switch (outcome.kind) {
+      case 'amount-mismatch':
+        // Never announce a payment of another amount as this order's (a forged or raced request made it).
+        throw new PermanentEventError(
+          `the payment on record for ${e.data.orderId} is of ${outcome.recorded.amount}, the order's total is ${e.data.totalAmount}`,
+        );
+      case 'not-yet':
+        throw new Error(`${outcome.decision.approved ? '' : outcome.decision.reason}; asking for redelivery`);
+      case 'on-record':
+        ctx.log.info(
+          { orderId: outcome.payment.orderId, status: outcome.payment.status },
+          'payment already decided; announcing it again',
+        );
+        break;
+      case 'decided': {
+        const { orderId, status, reason } = outcome.payment;
+        ctx.log.info({ orderId, status, reason }, 'payment decided');
       }
-      const candidate = record(e.data, decision, ctx);
-      payment = (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
-      ctx.log.info({ orderId: payment.orderId, status: payment.status, reason: payment.reason }, 'payment decided');
-    } else {
-      ctx.log.info(
-        { orderId: payment.orderId, status: payment.status },
-        'payment already decided; announcing it again',
-      );
     }
+    const { payment } = outcome;
     await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, payment.event);
   }
 
@@ -123,18 +82,15 @@ export function createApp(deps: Deps): Koa {
     const problem = totalProblem(order);
     if (problem) throw new HttpError(422, 'amount_mismatch', problem, [{ field: 'totalAmount', message: problem }]);
     const ectx = { log, traceparent: ctx.get('traceparent') || undefined };
-    const key = paymentKey(order.orderId);
-    let payment = (await dapr.state.get<Payment>(key))?.value;
-    if (payment && payment.amount !== order.totalAmount) {
+    // The chain answers now: whatever the gateway said (or failed to say) is the decision.
+    const outcome = await decideOnce(order, ectx, () => true);
+    if (outcome.kind === 'amount-mismatch') {
       throw new HttpError(409, 'amount_mismatch', `order ${order.orderId} was already charged another amount`, [
-        { field: 'totalAmount', message: `a payment of ${payment.amount} is on record` },
+        { field: 'totalAmount', message: `a payment of ${outcome.recorded.amount} is on record` },
       ]);
     }
-    if (!payment) {
-      const candidate = record(order, await authorize(order, ectx), ectx);
-      payment = (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
-    }
-    const { event: _e, ...answer } = payment;
+    if (outcome.kind === 'not-yet') throw new Error('unreachable: the sync chain settles every decision');
+    const { event: _e, ...answer } = outcome.payment;
     ctx.body = answer;
   });
 
