@@ -37,6 +37,16 @@ if [ "${LAB_WITH_FUZZER:-0}" = 1 ]; then
   schemathesis_bin="$("$PROVISION_DIR/schemathesis.sh")"
   echo "export SCHEMATHESIS_BIN=\"$schemathesis_bin\""
 fi
+# Prometheus and promtool for test/e2e/prometheus.test.ts and the alert rules' check (built once from the Go module
+# proxy, then reused from $LAB_CACHE/bin), only for a command that runs the tests (`./lab test` and `./lab provision`
+# set LAB_WITH_PROMETHEUS=1; `./lab up` does not wait for it). Not a Kubernetes tool: LAB_SKIP_K8S_TOOLS leaves it alone.
+if [ "${LAB_WITH_PROMETHEUS:-0}" = 1 ]; then
+  t_prometheus=$(date +%s)
+  prometheus_dir="$("$PROVISION_DIR/prometheus.sh")"
+  say "prometheus $PROMETHEUS_VERSION in $prometheus_dir ($(($(date +%s) - t_prometheus)) s)"
+  echo "export PROMETHEUS_BIN=\"$prometheus_dir/prometheus\""
+  echo "export PROMTOOL_BIN=\"$prometheus_dir/promtool\""
+fi
 # Kubernetes delivery tools for test/k8s (built once from the Go module proxy, then reused from $LAB_CACHE/bin).
 # LAB_SKIP_K8S_TOOLS=1 skips them (e.g. `./lab up` on a fresh machine, where tilt's first build takes minutes).
 if [ "${LAB_SKIP_K8S_TOOLS:-0}" != 1 ]; then
