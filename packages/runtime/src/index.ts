@@ -11,6 +11,8 @@ export { redisCliEnv, redisCommand } from './redis';
 export { topicCounter, topicLength } from './topics';
 export type { TopicCounter } from './topics';
 export { renderRunFile } from './run-file';
+export { daprdArgs, SIDECAR } from './daprd-args';
+export type { DaprdOptions } from './daprd-args';
 export { renderAsyncApi } from './asyncapi';
 export { verify, formatReport, readCounters } from './verify';
 export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';

@@ -1,6 +1,7 @@
 // dapr.yaml, the Dapr CLI's multi-app run file, rendered from the catalog so the two cannot drift.
 import { stringify } from 'yaml';
 import { portsFor, type ServiceEntry } from './catalog';
+import { SIDECAR } from './daprd-args';
 
 export const RUN_FILE_HEADER = [
   '# Generated from services/catalog.json by `npm run gen`; a unit test fails when it drifts.',
@@ -16,8 +17,8 @@ export function renderRunFile(catalog: ServiceEntry[]): string {
     common: {
       resourcesPaths: ['./components/common', './components/pubsub/redis'],
       configFilePath: './components/config.yaml',
-      placementHostAddress: '',
-      schedulerHostAddress: '',
+      placementHostAddress: SIDECAR.placementHostAddress,
+      schedulerHostAddress: SIDECAR.schedulerHostAddress,
     },
     apps: catalog.map(s => {
       const p = portsFor(s);
@@ -25,13 +26,13 @@ export function renderRunFile(catalog: ServiceEntry[]): string {
         appID: s.name,
         appDirPath: `./services/${s.name}`,
         appPort: p.app,
-        appProtocol: 'http',
+        appProtocol: SIDECAR.appProtocol,
         daprHTTPPort: p.daprHttp,
         daprGRPCPort: p.daprGrpc,
         daprInternalGRPCPort: p.daprInternalGrpc,
         metricsPort: p.metrics,
-        // Off, as in the local runtime: see packages/runtime/src/system.ts (Kafka subscriptions after a health flip).
-        enableAppHealthCheck: false,
+        // Off, as in the local runtime: see SIDECAR in daprd-args.ts (Kafka subscriptions after a health flip).
+        enableAppHealthCheck: SIDECAR.enableAppHealthCheck,
         command: ['node', 'dist/main.js'],
       };
     }),

@@ -14,6 +14,7 @@ import {
   waitForKafka,
 } from './kafka';
 import { writeAppConfig } from './access-control';
+import { daprdArgs } from './daprd-args';
 import { ManagedProcess } from './process';
 import { removePidFile, signalRecorded, writePidFile } from './pid-file';
 import { redisProcess, releasePending, waitForRedis } from './redis';
@@ -163,49 +164,18 @@ export class LocalSystem {
       const sidecar = new ManagedProcess({
         name: `${entry.name}:dapr`,
         command: daprdBinary(opts.daprdBin),
-        args: [
-          '--app-id',
-          entry.name,
-          '--app-port',
-          String(ports.app),
-          '--app-protocol',
-          'http',
-          '--app-channel-address',
-          '127.0.0.1',
-          '--dapr-listen-addresses',
-          '127.0.0.1',
-          '--dapr-http-port',
-          String(ports.daprHttp),
-          '--dapr-grpc-port',
-          String(ports.daprGrpc),
-          '--dapr-internal-grpc-port',
-          String(ports.daprInternalGrpc),
-          '--metrics-port',
-          String(ports.metrics),
-          '--resources-path',
-          join(COMPONENTS, 'common'),
-          '--resources-path',
-          // The broker is whichever pubsub folder daprd loads: both define the component `pubsub`.
-          join(COMPONENTS, 'pubsub', this.broker),
-          '--config',
+        args: daprdArgs({
+          appId: entry.name,
+          ports,
+          componentsDir: COMPONENTS,
+          broker: this.broker,
           // Each app's own Configuration: the shared one plus who may invoke this app (access-control.ts).
-          writeAppConfig(
+          configFile: writeAppConfig(
             opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
             entry.name,
             join(this.runDir, 'dapr-config'),
           ),
-          '--placement-host-address',
-          '',
-          '--scheduler-host-address',
-          '',
-          // No app health check: when it flips, daprd 1.18.0 pauses and resumes subscriptions, and on Kafka the
-          // resumed consumer received nothing more (test/e2e/faults.test.ts caught it). Deliveries to an app that
-          // is down are retried by the resiliency policy instead; the runtime checks health itself.
-          '--dapr-graceful-shutdown-seconds',
-          '3',
-          '--log-level',
-          'info',
-        ],
+        }),
         env: daprEnv,
         cwd: this.runDir,
         logFile: join(this.runDir, 'logs', `${entry.name}.dapr.log`),
