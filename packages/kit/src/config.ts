@@ -70,6 +70,8 @@ export interface BaseConfig {
   readonly adminToken: string | undefined;
   /** Fault knobs at start (FAULT_LATENCY_MS, FAULT_JITTER_MS, FAULT_ERROR_RATE_PCT, FAULT_MAX_RPS); changeable at runtime. */
   readonly faults: FaultSettings;
+  /** Port of the separate /metrics listener (METRICS_PORT); unset = no metrics listener (unit tests, tools). */
+  readonly metricsPort: number | undefined;
 }
 
 export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
@@ -93,5 +95,6 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
       maxRps: r.int('FAULT_MAX_RPS', 0, 0, 100_000),
       dropRate: r.int('FAULT_DROP_RATE_PCT', 0, 0, 100) / 100,
     },
+    metricsPort: r.optional('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 1, 65535),
   };
 }

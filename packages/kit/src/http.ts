@@ -8,6 +8,7 @@ import type { BaseConfig } from './config';
 import { DeliveryCounter, mountAdmin } from './admin';
 import { Faults } from './faults';
 import { accessGuard, DEFAULT_RULES, type GuardRule } from './guard';
+import { httpDuration, methodLabel, useServiceLabel } from './metrics';
 
 export const BODY_LIMIT = '64kb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
@@ -42,6 +43,16 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
 
   app.on('error', (err: unknown) => {
     opts.log.error({ err }, 'unhandled error');
+  });
+  useServiceLabel(service);
+  // Outside the error middleware, so it sees the final status of every request, rejected ones included.
+  app.use(async (ctx, next) => {
+    const stop = httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      stop({ method: methodLabel(ctx.method), route: routeLabel(router, ctx), status: String(ctx.status) });
+    }
   });
   app.use(errorMiddleware());
   // Before anything reads the request: an unauthenticated caller is answered without parsing, counting or routing.
@@ -121,4 +132,15 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
 /** The parsed JSON body (undefined when there was none). */
 export function requestBody(ctx: Koa.Context): unknown {
   return (ctx.request as { body?: unknown }).body;
+}
+
+/**
+ * The route template a request matched (`/orders/:id`), or `unmatched`: a label never holds a raw path, so hostile
+ * paths cannot create series. A request the guard refused before routing is looked up in the route table.
+ */
+function routeLabel(router: Router, ctx: Koa.Context): string {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  if (typeof matched === 'string') return matched;
+  const layer = router.match(ctx.path, ctx.method).pathAndMethod.findLast(l => l.methods.length > 0);
+  return typeof layer?.path === 'string' ? layer.path : 'unmatched';
 }

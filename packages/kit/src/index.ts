@@ -61,3 +61,7 @@ export { answerSchema, errorsOf, openApiDocument, operationsOf } from './openapi
 export type { OpenApiObject } from './openapi';
 export { mountOpenApi, routeDrift } from './openapi-route';
 export { OPENAPI_PATH, shellOperations, shellSchemas } from './shell-api';
+export { BUCKETS, countingBus, countReannounced, metricsText, registry as metricsRegistry } from './metrics';
+export type { DeadLetterReason, Outcome } from './metrics';
+export { resetMetrics } from './delivery-metrics';
+export { metricsListener, startMetricsListener } from './metrics-listener';

@@ -3,12 +3,15 @@ import type Koa from 'koa';
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
 import { startTasks } from './tasks';
+import { startMetricsListener } from './metrics-listener';
 
 export interface RunOptions {
   app: Koa;
   host: string;
   port: number;
   log: Logger;
+  /** Port of the separate /metrics listener (config.metricsPort); none when unset. */
+  metricsPort?: number | undefined;
   /** Called after the server stopped accepting connections. */
   onClose?: () => Promise<void>;
 }
@@ -16,13 +19,18 @@ export interface RunOptions {
 export function runService(opts: RunOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
     let stopTasks = () => {};
+    let metrics: Server | undefined;
     const server = opts.app.listen(opts.port, opts.host);
     server.keepAliveTimeout = 65_000;
     server.once('error', reject);
     server.once('listening', () => {
       opts.log.info({ host: opts.host, port: opts.port }, 'listening');
       stopTasks = startTasks(opts.app, opts.log);
-      resolve(server);
+      if (opts.metricsPort === undefined) return resolve(server);
+      startMetricsListener({ host: opts.host, port: opts.metricsPort, log: opts.log }).then(m => {
+        metrics = m;
+        resolve(server);
+      }, reject);
     });
     let closing = false;
     const stop = (signal: string) => {
@@ -32,6 +40,7 @@ export function runService(opts: RunOptions): Promise<Server> {
       opts.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 5000);
       force.unref();
+      metrics?.close();
       server.close(() => {
         void (opts.onClose?.() ?? Promise.resolve()).finally(() => process.exit(0));
       });

@@ -9,6 +9,7 @@ import { mountSubscriptions, type RawSubscription, type Subscription } from './s
 import type Router from '@koa/router';
 import type { GuardRule } from './guard';
 import { withKeyChecks } from './keys';
+import { countingBus } from './metrics';
 
 type Reader = ReturnType<typeof envReader>;
 
@@ -81,8 +82,10 @@ export function startService<C extends BaseConfig>(
   const log = createLogger(config.service, config.logLevel);
   const ports = connectDapr(config);
   // Every key is checked before daprd sees it (see keys.ts): a key error is a 400 or a dead letter, not a retry.
-  const app = createApp({ config, log, dapr: { ...ports, state: withKeyChecks(ports.state) } });
-  runService({ app, host: config.host, port: config.port, log }).catch(err => {
+  // The bus counts what it published (metrics.ts), in this one place for every service.
+  const dapr = { ...ports, state: withKeyChecks(ports.state), bus: countingBus(ports.bus) };
+  const app = createApp({ config, log, dapr });
+  runService({ app, host: config.host, port: config.port, metricsPort: config.metricsPort, log }).catch(err => {
     log.fatal({ err }, 'cannot start');
     process.exit(1);
   });

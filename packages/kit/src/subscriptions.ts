@@ -14,6 +14,8 @@ import type { Logger } from './logger';
 import { requestBody } from './http';
 import { sameSecret } from './guard';
 import { StateKeyError } from './keys';
+import { deadLetters, type DeadLetterReason } from './metrics';
+import { deliveryMeter } from './delivery-metrics';
 
 /** Dead-letter topic shared by every subscription (one place to inspect and replay). */
 export const DEAD_LETTER_TOPIC = DeadLettered.topic;
@@ -115,26 +117,41 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       if (!requireSidecarToken(ctx, opts.appApiToken)) return;
       const body = requestBody(ctx);
       const log = opts.log.child({ topic: r.topic });
+      const meter = deliveryMeter(r.topic, body);
       try {
-        await r.handle(body, { log, traceparent: ctx.get('traceparent') || undefined });
+        const { duplicate } = await meter.timed(() =>
+          r.handle(body, { log, traceparent: ctx.get('traceparent') || undefined }),
+        );
         ctx.body = { status: 'SUCCESS' };
+        meter.done(duplicate ? 'duplicate' : 'success');
       } catch (err) {
         if (err instanceof StateKeyError) {
           // Never storable, so never worth a retry; a raw channel has no dead-letter topic of its own.
           log.warn({ err }, 'raw event names a key the state store refuses; dropped');
           ctx.body = { status: 'DROP', reason: err.message };
+          meter.done('dead_lettered');
           return;
         }
         log.warn({ err }, 'raw event handling failed; asking for redelivery');
         ctx.status = 500;
         ctx.body = { status: 'RETRY', reason: 'transient failure' };
+        meter.done('retry');
       }
     });
   }
 
   /** Sets the event aside with its reason: SUCCESS once DeadLettered is published, DROP if even that fails. */
-  async function deadLetter(ctx: Context, topic: string, reason: string, original: unknown, log: Logger) {
+  async function deadLetter(
+    ctx: Context,
+    topic: string,
+    why: DeadLetterReason,
+    reason: string,
+    original: unknown,
+    log: Logger,
+  ) {
     log.warn({ reason }, 'dead-lettering an event');
+    // Either way it reaches the dead-letter topic: as DeadLettered, or as it is through the subscription's deadLetterTopic.
+    deadLetters.inc({ topic, reason: why });
     if (opts.deadLetters) {
       try {
         const service = opts.deadLetters.service;
@@ -159,22 +176,30 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       const body = requestBody(ctx);
       const parsed = parseEvent(sub.contract, body);
       const log = opts.log.child({ topic: sub.contract.topic, eventId: parsed.ok ? parsed.event.id : undefined });
+      const meter = deliveryMeter(sub.contract.topic, body);
       if (!parsed.ok) {
-        await deadLetter(ctx, sub.contract.topic, parsed.reason, body, log);
+        await deadLetter(ctx, sub.contract.topic, 'invalid', parsed.reason, body, log);
+        meter.done('dead_lettered');
         return;
       }
       try {
-        await sub.handle(parsed.event, { log, traceparent: ctx.get('traceparent') || parsed.event.traceparent });
+        const { duplicate } = await meter.timed(() =>
+          sub.handle(parsed.event, { log, traceparent: ctx.get('traceparent') || parsed.event.traceparent }),
+        );
         ctx.body = { status: 'SUCCESS' };
+        meter.done(duplicate ? 'duplicate' : 'success');
       } catch (err) {
         // A key the state store refuses fails every retry the same way: dead-lettered now, with the reason.
         if (err instanceof PermanentEventError || err instanceof StateKeyError) {
-          await deadLetter(ctx, sub.contract.topic, err.message, body, log);
+          const why = err instanceof StateKeyError ? 'key' : 'permanent';
+          await deadLetter(ctx, sub.contract.topic, why, err.message, body, log);
+          meter.done('dead_lettered');
           return;
         }
         log.warn({ err }, 'event handling failed; asking for redelivery');
         ctx.status = 500;
         ctx.body = { status: 'RETRY', reason: 'transient failure' };
+        meter.done('retry');
       }
     });
   }

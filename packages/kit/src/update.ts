@@ -1,6 +1,7 @@
 // Read-modify-write of one state key under optimistic concurrency: the primitive every consumer is built on.
 import type { StateStore } from './dapr';
 import { StateConflictError } from './errors';
+import { noteStateUpdate } from './delivery-metrics';
 
 export type Mutation<T> = (current: T | undefined) => T | undefined;
 
@@ -24,9 +25,14 @@ export async function updateState<T>(
   for (let attempt = 1; ; attempt++) {
     const entry = await state.get<T>(key);
     const next = mutate(entry?.value);
-    if (next === undefined) return { value: entry?.value, changed: false };
+    if (next === undefined) {
+      // The inbox check of every consumer: its effect is already there (counted as a duplicate delivery).
+      noteStateUpdate(false);
+      return { value: entry?.value, changed: false };
+    }
     try {
       await state.put(key, next, entry ? { etag: entry.etag } : { onlyIfAbsent: true });
+      noteStateUpdate(true);
       return { value: next, changed: true };
     } catch (err) {
       if (!(err instanceof StateConflictError) || attempt >= maxAttempts) throw err;

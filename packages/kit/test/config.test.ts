@@ -26,4 +26,14 @@ describe('envReader(env)', () => {
       for (const name of ['APP_PORT', 'DAPR_HTTP_PORT', 'LOG_LEVEL']) expect((err as Error).message).toContain(name);
     }
   });
+
+  it('reads METRICS_PORT once: unset means no metrics listener, a bad one is listed', () => {
+    const none = envReader({});
+    expect(readBaseConfig(none, 'svc', 3000).metricsPort).toBeUndefined();
+    const set = envReader({ METRICS_PORT: '9464' });
+    expect(readBaseConfig(set, 'svc', 3000).metricsPort).toBe(9464);
+    const bad = envReader({ METRICS_PORT: '0' });
+    readBaseConfig(bad, 'svc', 3000);
+    expect(() => bad.done()).toThrow(/METRICS_PORT/);
+  });
 });
