@@ -3,7 +3,7 @@
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
 import type Router from '@koa/router';
 import { OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
-import { requireAdmin, shardOf, updateState } from '@lab/kit';
+import { countReannounced, requireAdmin, shardOf, updateState } from '@lab/kit';
 import type { Deps } from './deps';
 import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from './domain/open-orders';
 import { isPlaced, isTerminal, type Order, type StoredOrder } from './domain/order';
@@ -110,6 +110,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
       });
       if (!changed) continue;
       await dapr.bus.publish(OrderCreated, isPlaced(stored) ? createdEventOf(stored, config.service) : created!);
+      countReannounced();
       const count = value?.[orderId]?.reannouncements;
       log.warn(
         {
