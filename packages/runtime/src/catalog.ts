@@ -29,7 +29,10 @@ export interface Ports {
   daprHttp: number;
   daprGrpc: number;
   daprInternalGrpc: number;
+  /** daprd's own metrics. */
   metrics: number;
+  /** The app's metrics listener (METRICS_PORT, GET /metrics). */
+  appMetrics: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export const BASE = {
   daprGrpc: 4500,
   daprInternalGrpc: 4600,
   metrics: 9090,
+  appMetrics: 9190,
   redis: 6380,
   /** The local runtime's chaos API. */
   chaos: 3099,
@@ -55,6 +59,7 @@ export function portsFor(s: ServiceEntry, offset = 0, appPortOverride?: number):
     daprGrpc: BASE.daprGrpc + i + offset,
     daprInternalGrpc: BASE.daprInternalGrpc + i + offset,
     metrics: BASE.metrics + i + offset,
+    appMetrics: BASE.appMetrics + i + offset,
   };
 }
 

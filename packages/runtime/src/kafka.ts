@@ -10,8 +10,8 @@ import { REPO_ROOT } from './catalog';
 import { ManagedProcess } from './process';
 import { waitFor } from './wait';
 
-/** Base ports; the lab's port offset shifts them. 9090-9098 are the sidecars' metrics ports, hence 9192/9193. */
-export const KAFKA_BASE = { broker: 9192, controller: 9193 };
+/** Base ports; the lab's port offset shifts them. 9090+i and 9190+i are the sidecars' and apps' metrics, hence 9292/9293. */
+export const KAFKA_BASE = { broker: 9292, controller: 9293 };
 
 export interface KafkaPorts {
   broker: number;

@@ -195,6 +195,7 @@ export class LocalSystem {
           APP_ID: entry.name,
           HOST: '127.0.0.1',
           APP_PORT: String(ports.app),
+          METRICS_PORT: String(ports.appMetrics),
           DAPR_HOST: '127.0.0.1',
           DAPR_HTTP_PORT: String(ports.daprHttp),
           DAPR_GRPC_PORT: String(ports.daprGrpc),

@@ -5,6 +5,7 @@ import { memoryDapr, silentLogger } from '@lab/kit';
 import { allEvents } from '@lab/contracts';
 import { BASE, portsFor, readCatalog, REPO_ROOT } from '../src/catalog';
 import { renderRunFile } from '../src/run-file';
+import { KAFKA_BASE } from '../src/kafka';
 import { renderAsyncApi } from '../src/asyncapi';
 import { openApiFile, publicApis, renderOpenApi } from '../src/openapi';
 
@@ -23,10 +24,10 @@ describe('services/catalog.json', () => {
     expect(catalog.find(s => s.name === 'order')?.port).toBe(3000);
   });
 
-  it('derives sidecar ports that never collide, for any offset', () => {
+  it('derives sidecar, app metrics and broker ports that never collide, for any offset', () => {
     for (const offset of [0, 10_000]) {
       const all = catalog.flatMap(s => Object.values(portsFor(s, offset)));
-      all.push(BASE.redis + offset);
+      all.push(BASE.redis + offset, BASE.chaos + offset, KAFKA_BASE.broker + offset, KAFKA_BASE.controller + offset);
       expect(new Set(all).size).toBe(all.length);
       expect(Math.max(...all)).toBeLessThan(32768);
     }
