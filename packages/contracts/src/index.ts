@@ -7,4 +7,5 @@ export * from './http';
 export * from './order-http';
 export * from './order-api';
 export * from './user-api';
+export * from './console-api';
 export { httpApis } from './apis';
