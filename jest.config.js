@@ -9,8 +9,15 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
-      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+      testMatch: [
+        '<rootDir>/packages/*/test/**/*.test.ts',
+        '<rootDir>/services/*/test/**/*.test.ts',
+        '<rootDir>/k6/test/**/*.test.ts',
+      ],
+      moduleNameMapper: {
+        '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
+        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+      },
     },
     {
       // Kubernetes delivery checked offline with the real tools (helm, tilt) and schemas.
@@ -19,7 +26,10 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/k8s/**/*.test.ts'],
-      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+      moduleNameMapper: {
+        '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
+        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+      },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
     {
@@ -28,7 +38,10 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      moduleNameMapper: { '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src' },
+      moduleNameMapper: {
+        '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
+        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+      },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
     {
@@ -38,7 +51,10 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
-      moduleNameMapper: { '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src' },
+      moduleNameMapper: {
+        '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
+        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+      },
       setupFilesAfterEnv: ['<rootDir>/test/cluster/setup.ts'],
     },
   ],

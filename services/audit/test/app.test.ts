@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { allEvents, buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -17,9 +17,6 @@ const created = buildEvent(
   },
   { source: 'order', traceparent: tp },
 );
-
-const deliver = (s: ReturnType<typeof server>, topic: string, e: object) =>
-  request(s).post(`/events/${topic}`).set('Content-Type', 'application/cloudevents+json').send(JSON.stringify(e));
 
 describe('audit', () => {
   it('subscribes to every topic', async () => {

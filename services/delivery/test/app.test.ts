@@ -1,6 +1,6 @@
 // delivery's HTTP side: the synchronous chain's step dispatches only what payment says is paid (issue 13, class 2).
 import request from 'supertest';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 

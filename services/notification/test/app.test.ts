@@ -1,16 +1,12 @@
 import request from 'supertest';
 import { buildEvent, PaymentFailed, UserRegistered } from '@lab/contracts';
-import { memoryDapr, silentLogger, StateConflictError } from '@lab/kit';
+import { StateConflictError } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
 const s = () => createApp({ config: loadConfig({}), log: silentLogger(), dapr: memoryDapr() }).callback();
-const deliver = (srv: ReturnType<typeof s>, topic: string, e: object) =>
-  request(srv)
-    .post(`/events/${topic}`)
-    .set('Content-Type', 'application/cloudevents+json')
-    .send(JSON.stringify(e))
-    .expect(200);
+const deliver = (srv: ReturnType<typeof s>, topic: string, e: object) => deliverTo(srv, topic, e).expect(200);
 
 describe('notification', () => {
   it('sends one message per (fact, recipient): a welcome mail by email, a failed payment by push', async () => {

@@ -7,7 +7,7 @@ import {
   PaymentCompleted,
   PaymentFailed,
 } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliverPublished, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -20,15 +20,8 @@ function setup(env: Record<string, string> = {}) {
 }
 
 /** What the sidecar would do: deliver order's own OrderCreated back to it. */
-async function deliverOwn(server: ReturnType<typeof setup>['server'], dapr: ReturnType<typeof setup>['dapr']) {
-  for (const event of dapr.bus.of(OrderCreated.topic)) {
-    await request(server)
-      .post('/events/order-created')
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(event))
-      .expect(200);
-  }
-}
+const deliverOwn = (server: ReturnType<typeof setup>['server'], dapr: ReturnType<typeof setup>['dapr']) =>
+  deliverPublished(server, dapr.bus, OrderCreated);
 
 async function place({ server, dapr }: ReturnType<typeof setup>) {
   const res = await request(server).post('/orders').send(body).expect(202);

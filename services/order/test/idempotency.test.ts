@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { buildEvent, DeliveryStarted, OrderCreated, type CloudEvent } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -9,12 +9,7 @@ const body = { customerId: 'c-1', items: [{ sku: 'book', quantity: 2, unitPrice:
 function setup() {
   const dapr = memoryDapr();
   const server = createApp({ config: loadConfig({}), log: silentLogger(), dapr }).callback();
-  const deliver = (topic: string, e: CloudEvent) =>
-    request(server)
-      .post(`/events/${topic}`)
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(e))
-      .expect(200);
+  const deliver = (topic: string, e: CloudEvent) => deliverTo(server, topic, e).expect(200);
   return { dapr, server, deliver };
 }
 

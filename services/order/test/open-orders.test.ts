@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { buildEvent, DeliveryStarted, OrderCreated, PaymentFailed, type CloudEvent } from '@lab/contracts';
-import { memoryDapr, scheduledTasks, silentLogger } from '@lab/kit';
+import { scheduledTasks } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { dueAt, dueOrders } from '../src/domain/open-orders';
@@ -18,12 +19,7 @@ function setup(env: Record<string, string> = {}) {
     now: () => new Date(clock),
   });
   const server = app.callback();
-  const deliver = (topic: string, e: CloudEvent) =>
-    request(server)
-      .post(`/events/${topic}`)
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(e))
-      .expect(200);
+  const deliver = (topic: string, e: CloudEvent) => deliverTo(server, topic, e).expect(200);
   const place = async () => {
     const res = await request(server).post('/orders').send(body).expect(202);
     for (const e of dapr.bus.of(OrderCreated.topic)) await deliver(OrderCreated.topic, e);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { OrderCreated, type CloudEvent } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { minutesBetween } from '../src/placed';
@@ -17,12 +17,7 @@ function setup() {
     dapr,
     now: () => new Date(clock),
   }).callback();
-  const deliver = (e: CloudEvent) =>
-    request(server)
-      .post(`/events/${OrderCreated.topic}`)
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(e))
-      .expect(200);
+  const deliver = (e: CloudEvent) => deliverTo(server, OrderCreated, e).expect(200);
   const place = async () => (await request(server).post('/orders').send(body).expect(202)).body.orderId as string;
   const list = (query = '') => request(server).get(`/admin/orders${query}`).set(ADMIN);
   return { dapr, server, deliver, place, list, advance: (ms: number) => (clock += ms) };

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { buildEvent, OrderCreated, PaymentCompleted, PaymentFailed } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -32,11 +32,7 @@ const created = (orderId: string, totalAmount: number) =>
     { source: 'order' },
   );
 
-const deliver = (server: ReturnType<typeof setup>['server'], event: object) =>
-  request(server)
-    .post('/events/order-created')
-    .set('Content-Type', 'application/cloudevents+json')
-    .send(JSON.stringify(event));
+const deliver = (server: ReturnType<typeof setup>['server'], event: object) => deliverTo(server, OrderCreated, event);
 
 describe('OrderCreated subscription', () => {
   it('asks the gateway synchronously and publishes PaymentCompleted', async () => {

@@ -1,16 +1,11 @@
 import request from 'supertest';
 import { buildEvent, PaymentCompleted, UserRegistered } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
 const s = () => createApp({ config: loadConfig({}), log: silentLogger(), dapr: memoryDapr() }).callback();
-const deliver = (srv: ReturnType<typeof s>, topic: string, e: object) =>
-  request(srv)
-    .post(`/events/${topic}`)
-    .set('Content-Type', 'application/cloudevents+json')
-    .send(JSON.stringify(e))
-    .expect(200);
+const deliver = (srv: ReturnType<typeof s>, topic: string, e: object) => deliverTo(srv, topic, e).expect(200);
 
 describe('points', () => {
   it('grants 1000 welcome points and 1% purchase points, each once', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { buildEvent, OrderCreated, PaymentCompleted, type EventContract } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp, MAX_TALLY_IDS } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -14,12 +14,9 @@ function setup() {
     dapr: memoryDapr(),
   }).callback();
   const deliver = (contract: EventContract, data: object, id: string) =>
-    request(server)
-      .post(`/events/${contract.topic}`)
-      .set(TOKEN)
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(buildEvent(contract, data, { source: 'test', id })))
-      .expect(200);
+    deliverTo(server, contract, buildEvent(contract, data, { source: 'test', id }), {
+      appToken: TOKEN['dapr-api-token'],
+    }).expect(200);
   const tally = (body: unknown) =>
     request(server)
       .post('/admin/tally')

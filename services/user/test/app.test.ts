@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { UserRegistered } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { deliverPublished, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -10,15 +10,7 @@ function setup() {
 }
 
 /** What the sidecar would do: deliver user's own UserRegistered events back to it. */
-async function deliverOwn({ dapr, s }: ReturnType<typeof setup>) {
-  for (const e of dapr.bus.of(UserRegistered.topic)) {
-    await request(s)
-      .post('/events/user-registered')
-      .set('Content-Type', 'application/cloudevents+json')
-      .send(JSON.stringify(e))
-      .expect(200);
-  }
-}
+const deliverOwn = ({ dapr, s }: ReturnType<typeof setup>) => deliverPublished(s, dapr.bus, UserRegistered);
 
 describe('POST /users', () => {
   it('registers, announces UserRegistered once, and refuses the same email in any case with 409', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { UserRegistered } from '@lab/contracts';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 

@@ -9,9 +9,9 @@ import type {
   PutOptions,
   StateEntry,
   StateStore,
-} from './dapr';
-import { StateConflictError } from './errors';
-import { checkStateKey } from './keys';
+} from '../dapr';
+import { StateConflictError } from '../errors';
+import { checkStateKey } from '../keys';
 
 export interface Published {
   topic: string;
