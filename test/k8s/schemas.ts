@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { daprModuleDir, type K8sObject } from './tools';
+import { daprModuleDir, prometheusOperatorCrdDir, type K8sObject } from './tools';
 
 export interface Problem {
   where: string;
@@ -56,18 +56,33 @@ let validators: Map<string, (o: unknown) => Problem[]> | undefined;
 
 /** apiVersion/kind -> validator, from dapr/dapr v1.18.0 charts/dapr/crds/*.yaml (served versions only). */
 function daprValidators(): Map<string, (o: unknown) => Problem[]> {
-  if (validators) return validators;
-  validators = new Map();
-  const dir = join(daprModuleDir(), 'charts', 'dapr', 'crds');
-  // int32/int64 are OpenAPI formats ajv does not know; the type check still applies.
+  validators ??= crdValidators(join(daprModuleDir(), 'charts', 'dapr', 'crds'), () => true);
+  return validators;
+}
+
+export function daprProblems(objects: K8sObject[]): Problem[] {
+  return objects.flatMap(o => {
+    const validate = daprValidators().get(`${o.apiVersion}/${o.kind}`);
+    const where = `${o.kind}/${o.metadata.name}`;
+    if (!validate) return [{ where, error: `no Dapr CRD serves ${o.apiVersion} ${o.kind}` }];
+    return validate(o).map(p => ({ where, error: p.error }));
+  });
+}
+
+/**
+ * Validators of the CRDs in `dir` whose file names pass `take`, by apiVersion/kind (served versions only).
+ * int32/int64 are OpenAPI formats ajv does not know; the type check still applies.
+ */
+function crdValidators(dir: string, take: (file: string) => boolean): Map<string, (o: unknown) => Problem[]> {
+  const out = new Map<string, (o: unknown) => Problem[]>();
   const ajv = new Ajv({ allErrors: true, nullable: true, unknownFormats: 'ignore', schemaId: 'auto', logger: false });
-  for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml'))) {
+  for (const file of readdirSync(dir).filter(f => f.endsWith('.yaml') && take(f))) {
     const crd = parse(readFileSync(join(dir, file), 'utf8')) as Schema;
     for (const v of crd.spec.versions as Schema[]) {
       if (!v.served) continue;
       const key = `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`;
       const validate = ajv.compile(closeObjects(v.schema.openAPIV3Schema));
-      validators.set(key, (o: unknown) =>
+      out.set(key, (o: unknown) =>
         validate(o)
           ? []
           : (validate.errors ?? []).map(e => ({
@@ -77,14 +92,18 @@ function daprValidators(): Map<string, (o: unknown) => Problem[]> {
       );
     }
   }
-  return validators;
+  return out;
 }
 
-export function daprProblems(objects: K8sObject[]): Problem[] {
+let monitoring: Map<string, (o: unknown) => Problem[]> | undefined;
+
+/** prometheus-operator objects (the chart's PodMonitor) against that release's own CRD. */
+export function monitoringProblems(objects: K8sObject[]): Problem[] {
+  monitoring ??= crdValidators(prometheusOperatorCrdDir(), f => f === 'monitoring.coreos.com_podmonitors.yaml');
   return objects.flatMap(o => {
-    const validate = daprValidators().get(`${o.apiVersion}/${o.kind}`);
+    const validate = monitoring!.get(`${o.apiVersion}/${o.kind}`);
     const where = `${o.kind}/${o.metadata.name}`;
-    if (!validate) return [{ where, error: `no Dapr CRD serves ${o.apiVersion} ${o.kind}` }];
+    if (!validate) return [{ where, error: `no prometheus-operator CRD serves ${o.apiVersion} ${o.kind}` }];
     return validate(o).map(p => ({ where, error: p.error }));
   });
 }

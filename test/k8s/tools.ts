@@ -124,3 +124,19 @@ export function daprModuleDir(): string {
 }
 
 export const isDapr = (o: K8sObject) => o.apiVersion.startsWith('dapr.io/');
+
+/** prometheus-operator's release whose CRDs the chart's PodMonitor is checked against (monitoring.coreos.com/v1). */
+export const PROMETHEUS_OPERATOR = 'v0.90.1';
+
+/** The prometheus-operator module (its example/prometheus-operator-crd), from the Go module proxy when absent. */
+export function prometheusOperatorCrdDir(): string {
+  const modcache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+  const module = 'github.com/prometheus-operator/prometheus-operator';
+  const dir = join(modcache, ...module.split('/').slice(0, 2), `prometheus-operator@${PROMETHEUS_OPERATOR}`);
+  if (!existsSync(dir)) {
+    execFileSync('go', ['mod', 'download', `${module}@${PROMETHEUS_OPERATOR}`], { cwd: join(ROOT, 'tools', 'daprd') });
+  }
+  const crds = join(dir, 'example', 'prometheus-operator-crd');
+  if (!existsSync(crds)) throw new Error(`no prometheus-operator CRDs under ${dir}`);
+  return crds;
+}
