@@ -93,7 +93,7 @@ async function post(url: string, body: unknown, token: string): Promise<{ status
 }
 
 const TERMINAL = ['SHIPPED', 'CANCELLED'];
-/** The ids order's synchronous chain gives the facts it records (services/order/src/sync-chain.ts). */
+/** The ids order's synchronous chain gives the facts it records (services/order/src/http/sync-chain.ts). */
 const SYNC_PREFIX = 'sync-';
 
 export async function verify(t: VerifyTarget, input: VerifyInput): Promise<VerifyReport> {

@@ -4,12 +4,12 @@ import type Koa from 'koa';
 import { orderApi } from '@lab/contracts';
 import { mountEvents, mountOpenApi, schedule, serviceShell } from '@lab/kit';
 import type { Deps } from './deps';
-import { followSubscriptions } from './follow';
-import { placeOrderHandler } from './place-order';
+import { followSubscriptions } from './events/follow';
+import { placeOrderHandler } from './http/place-order';
 import { placedIndex } from './placed';
-import { mountReads } from './read';
-import { openOrdersWatch } from './open-orders-watch';
-import { isSyncFlow, syncChainHandler } from './sync-chain';
+import { mountReads } from './http/read';
+import { openOrdersWatch } from './tasks/open-orders-watch';
+import { isSyncFlow, syncChainHandler } from './http/sync-chain';
 
 export type { Deps };
 

@@ -4,11 +4,11 @@
 import type Router from '@koa/router';
 import { OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { countReannounced, requireAdmin, shardOf, updateState } from '@lab/kit';
-import type { Deps } from './deps';
-import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from './domain/open-orders';
-import { isPlaced, isTerminal, type Order, type StoredOrder } from './domain/order';
-import { orderCreated, placementOf } from './facts';
-import { keys, OPEN_ORDER_SHARDS } from './store';
+import type { Deps } from '../deps';
+import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from '../domain/open-orders';
+import { isPlaced, isTerminal, type Order, type StoredOrder } from '../domain/order';
+import { orderCreated, placementOf } from '../events/facts';
+import { keys, OPEN_ORDER_SHARDS } from '../store';
 
 /** Announcements made by one sweep, at most: a sweep after an outage must not become a flood of its own. */
 const MAX_PER_SWEEP = 100;

@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { OrderCreated } from '@lab/contracts';
 import { clientGone, conflict, requestBody, traceparentFrom, updateState, validate, validId } from '@lab/kit';
-import type { Deps } from './deps';
-import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from './domain/order';
-import { orderCreated, type Placement } from './facts';
-import type { OpenOrdersWatch } from './open-orders-watch';
-import { keys } from './store';
+import type { Deps } from '../deps';
+import { isPlaced, PlaceOrderRequest, totalOf, type StoredOrder } from '../domain/order';
+import { orderCreated, type Placement } from '../events/facts';
+import type { OpenOrdersWatch } from '../tasks/open-orders-watch';
+import { keys } from '../store';
 
 /** What an Idempotency-Key remembers: the request it was first used with, and the order (and event) it made. */
 export interface Claim {

@@ -1,9 +1,9 @@
 // Read side: an order, a customer's orders, and an order's timeline across every service.
 import type Router from '@koa/router';
 import { HttpError, mapBounded, notFound, traceIdOf, validId } from '@lab/kit';
-import type { Deps } from './deps';
-import { isPlaced, type StoredOrder } from './domain/order';
-import { keys } from './store';
+import type { Deps } from '../deps';
+import { isPlaced, type StoredOrder } from '../domain/order';
+import { keys } from '../store';
 
 /** Order reads in flight at once for one customer's list. */
 export const LIST_READS_IN_FLIGHT = 16;

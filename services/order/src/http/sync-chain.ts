@@ -3,12 +3,12 @@
 // the whole chain has answered. One slow or dead link is the caller's problem: that is the cascade.
 import type { Context } from 'koa';
 import { HttpError, requestBody, traceparentFrom, updateState, validate } from '@lab/kit';
-import type { Deps } from './deps';
-import { applyAll, placeOrder, PlaceOrderRequest, type FactRecord, type Order } from './domain/order';
-import { factIds } from './facts';
+import type { Deps } from '../deps';
+import { applyAll, placeOrder, PlaceOrderRequest, type FactRecord, type Order } from '../domain/order';
+import { factIds } from '../events/facts';
 import { claimIdempotencyKey, hashOf, idempotencyKeyOf, placementFor, type Claim } from './place-order';
-import { recordPlaced, type PlacedIndex } from './placed';
-import { keys } from './store';
+import { recordPlaced, type PlacedIndex } from '../placed';
+import { keys } from '../store';
 
 /**
  * `?flow=sync` or `X-Flow: sync` picks the chain; any other value of either (`Sync`, an empty one, a repeated

@@ -10,7 +10,7 @@ import {
   type EventData,
 } from '@lab/contracts';
 import { on, updateState, type EventContext, type Subscription } from '@lab/kit';
-import type { Deps } from './deps';
+import type { Deps } from '../deps';
 import {
   applyFact,
   applyParked,
@@ -21,11 +21,11 @@ import {
   type Order,
   type OrderFact,
   type StoredOrder,
-} from './domain/order';
+} from '../domain/order';
 import { orderCancelled } from './facts';
-import type { OpenOrdersWatch } from './open-orders-watch';
-import { recordPlaced, type PlacedIndex } from './placed';
-import { keys } from './store';
+import type { OpenOrdersWatch } from '../tasks/open-orders-watch';
+import { recordPlaced, type PlacedIndex } from '../placed';
+import { keys } from '../store';
 
 export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch, placed: PlacedIndex): Subscription[] {
   const { dapr, config } = deps;

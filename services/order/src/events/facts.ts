@@ -2,7 +2,7 @@
 // open-orders watch and the cancellation all build through here, so a fact announced again is the same event
 // (same id, same data, same trace) wherever it is announced from.
 import { buildEvent, OrderCancelled, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
-import type { Order } from './domain/order';
+import type { Order } from '../domain/order';
 
 /** Event ids are derived from the order id: announcing a fact again can never make a second fact. */
 export const factIds = {
