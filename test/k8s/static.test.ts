@@ -114,7 +114,7 @@ describe('.github/workflows/k8s.yaml', () => {
     for (const part of ['./lab cluster up', './lab cluster apps', 'helm upgrade --install eda-lab helm/eda-lab']) {
       expect(steps).toContain(part);
     }
-    expect(steps).toContain('k6 run k6/scenarios/smoke.js');
-    expect(steps).toContain('k6 run k6/scenarios/failure-isolation.js');
+    expect(steps).toContain('k6 run k6/scenarios/smoke.ts');
+    expect(steps).toContain('k6 run k6/scenarios/failure-isolation.ts');
   });
 });

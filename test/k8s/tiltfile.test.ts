@@ -51,7 +51,7 @@ describe.each(['redis', 'kafka'] as const)('tilt up -- --broker=%s', broker => {
   it('offers manual buttons for the k6 scenarios and chaos actions', () => {
     for (const s of SCENARIOS) {
       const b = m.get(`k6-${s}`);
-      expect(b?.DeployTarget.UpdateCmdSpec.args).toEqual(['sh', '-c', `k6 run k6/scenarios/${s}.js`]);
+      expect(b?.DeployTarget.UpdateCmdSpec.args).toEqual(['sh', '-c', `k6 run k6/scenarios/${s}.ts`]);
       expect(b?.DeployTarget.UpdateCmdSpec.env).toEqual(expect.arrayContaining(['BASE_URL=http://127.0.0.1:3000']));
       // TRIGGER_MODE_MANUAL with auto_init=False: never runs on its own.
       expect(b?.TriggerMode).toBe(2);
