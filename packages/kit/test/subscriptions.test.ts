@@ -1,0 +1,132 @@
+// kit's delivery path on its own: what daprd is told to subscribe, and how each answer follows Dapr's contract
+// (SUCCESS, DROP, or a 500 to retry), with rejected events set aside on the dead-letter topic with their reason.
+import request from 'supertest';
+import { buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
+import { loadServiceConfig, mountEvents, on, PermanentEventError, serviceShell, StateKeyError } from '@lab/kit';
+import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
+
+const created = (id = 'e-1') =>
+  buildEvent(
+    OrderCreated,
+    {
+      orderId: 'o-1',
+      customerId: 'c-1',
+      items: [{ sku: 'a', quantity: 1, unitPrice: 10 }],
+      totalAmount: 10,
+      createdAt: '2026-12-03T00:00:00.000Z',
+    },
+    { source: 'order', id },
+  );
+
+function setup(handle: (e: unknown, traceparent: string | undefined) => Promise<void>, env = {}) {
+  const dapr = memoryDapr();
+  const deps = {
+    config: loadServiceConfig({ APP_API_TOKEN: 'app', ...env }, 'probe', 3999),
+    log: silentLogger(),
+    dapr,
+  };
+  const shell = serviceShell(deps);
+  const seen: unknown[] = [];
+  mountEvents(
+    shell.router,
+    deps,
+    [
+      on(OrderCreated, async (e, ctx) => {
+        seen.push(e);
+        await handle(e, ctx.traceparent);
+      }),
+    ],
+    [{ topic: DeadLettered.topic, handle: async body => void seen.push(body) }],
+  );
+  return { server: shell.finish().callback(), dapr, seen };
+}
+
+const ok = async () => {};
+
+describe('GET /dapr/subscribe', () => {
+  it('lists each contract on its own route with the shared dead-letter topic, raw channels without one', async () => {
+    const { server } = setup(ok);
+    const res = await request(server).get('/dapr/subscribe').set('dapr-api-token', 'app').expect(200);
+    expect(res.body).toEqual([
+      { pubsubname: 'pubsub', topic: 'order-created', route: '/events/order-created', deadLetterTopic: 'dead-letters' },
+      { pubsubname: 'pubsub', topic: 'dead-letters', route: '/events/dead-letters' },
+    ]);
+  });
+
+  it('answers only the sidecar: no token or a wrong one is 401', async () => {
+    const { server } = setup(ok);
+    await request(server).get('/dapr/subscribe').expect(401);
+    await request(server).get('/dapr/subscribe').set('dapr-api-token', 'nope').expect(401);
+  });
+
+  it('refuses two handlers for one topic when the app is built, not at the first delivery', () => {
+    const deps = { config: loadServiceConfig({}, 'probe', 3999), log: silentLogger(), dapr: memoryDapr() };
+    const shell = serviceShell(deps);
+    const twice = [on(OrderCreated, ok), on(OrderCreated, ok)];
+    expect(() => mountEvents(shell.router, deps, twice)).toThrow(/two handlers for topic order-created/);
+  });
+});
+
+describe('a delivery', () => {
+  it('is SUCCESS once the handler resolves, with the parsed event and the trace daprd forwarded', async () => {
+    const { server, seen } = setup(ok);
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const res = await deliver(server, OrderCreated, created(), { appToken: 'app' }).set('traceparent', tp).expect(200);
+    expect(res.body).toEqual({ status: 'SUCCESS' });
+    expect(seen).toEqual([expect.objectContaining({ id: 'e-1', data: expect.objectContaining({ orderId: 'o-1' }) })]);
+  });
+
+  it('is a 500 (retried by the resiliency policy) when the handler fails for a reason that may pass', async () => {
+    const { server, dapr } = setup(async () => {
+      throw new Error('state store timed out');
+    });
+    const res = await deliver(server, OrderCreated, created(), { appToken: 'app' }).expect(500);
+    expect(res.body).toEqual({ status: 'RETRY', reason: 'transient failure' });
+    expect(dapr.bus.published).toEqual([]);
+  });
+
+  it.each([
+    ['an invalid event', {}, 'invalid', /orderId|data|id/],
+    ['a PermanentEventError', new PermanentEventError('total is not the sum'), 'permanent', /total is not the sum/],
+    ['a key the store refuses', new StateKeyError('order:a||b', 'it contains ||'), 'key', /a\|\|b/],
+  ])('sets %s aside as DeadLettered with its reason, answering SUCCESS', async (_what, failure, _class, reason) => {
+    const { server, dapr, seen } = setup(async () => {
+      throw failure;
+    });
+    const body = failure instanceof Error ? created() : { ...created(), data: failure };
+    const res = await deliver(server, OrderCreated, body, { appToken: 'app' }).expect(200);
+    expect(res.body).toMatchObject({ status: 'SUCCESS', deadLettered: expect.stringMatching(reason) });
+    const letters = dapr.bus.of(DeadLettered.topic);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.data).toMatchObject({ topic: 'order-created', service: 'probe', original: body });
+    // The handler ran only for an event that parsed.
+    expect(seen).toHaveLength(failure instanceof Error ? 1 : 0);
+  });
+
+  it('is DROP (daprd forwards it to the dead-letter topic as it is) when even DeadLettered cannot be published', async () => {
+    const { server, dapr } = setup(async () => {
+      throw new PermanentEventError('never');
+    });
+    dapr.bus.failNext = 1;
+    const res = await deliver(server, OrderCreated, created(), { appToken: 'app' }).expect(200);
+    expect(res.body).toEqual({ status: 'DROP', reason: 'never' });
+  });
+
+  it('of a contract to the wrong route is dead-lettered as invalid, never handled', async () => {
+    const { server, seen, dapr } = setup(ok);
+    const signUp = buildEvent(
+      UserRegistered,
+      { userId: 'u-1', email: 'a@b.cd', name: 'A', registeredAt: '2026-12-03T00:00:00.000Z' },
+      { source: 'user' },
+    );
+    await deliver(server, OrderCreated, signUp, { appToken: 'app' }).expect(200);
+    expect(seen).toEqual([]);
+    expect(dapr.bus.of(DeadLettered.topic)).toHaveLength(1);
+  });
+
+  it('needs the app token like every sidecar route', async () => {
+    const { server, seen } = setup(ok);
+    await deliver(server, OrderCreated, created()).expect(401);
+    expect(seen).toEqual([]);
+  });
+});

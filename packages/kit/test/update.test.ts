@@ -1,0 +1,96 @@
+// updateState, the read-modify-write every consumer is built on: first write wins, a conflict is retried on a
+// fresh read, "nothing to do" writes nothing; and the two helpers that keep state bounded and spread.
+import { capped, shardOf, StateConflictError, updateState, type StateStore } from '@lab/kit';
+import { MemoryState } from '@lab/kit/testing';
+
+/** A store whose next `n` writes lose a race: someone else writes `theirs` first. */
+function racing(n: number, theirs: (cur: number | undefined) => number) {
+  const inner = new MemoryState();
+  let races = n;
+  const puts: unknown[] = [];
+  const store: StateStore = {
+    get: k => inner.get(k),
+    getMany: k => inner.getMany(k),
+    delete: k => inner.delete(k),
+    put: async (k, v, o) => {
+      if (races > 0) {
+        races -= 1;
+        const cur = (await inner.get<number>(k))?.value;
+        await inner.put(k, theirs(cur));
+      }
+      puts.push(v);
+      await inner.put(k, v, o);
+    },
+  };
+  return { store, inner, puts };
+}
+
+describe('updateState', () => {
+  it('writes a new key only if nobody wrote it first, and an existing one only at the etag it read', async () => {
+    const s = new MemoryState();
+    expect(await updateState<number>(s, 'k', cur => (cur ?? 0) + 1)).toEqual({ value: 1, changed: true });
+    expect(await updateState<number>(s, 'k', cur => (cur ?? 0) + 1)).toEqual({ value: 2, changed: true });
+  });
+
+  it('applies the mutation again to what the winner wrote after a lost race (no lost update)', async () => {
+    const { store, inner } = racing(2, cur => (cur ?? 0) + 10);
+    const calls: (number | undefined)[] = [];
+    const r = await updateState<number>(store, 'k', cur => {
+      calls.push(cur);
+      return (cur ?? 0) + 1;
+    });
+    expect(calls).toEqual([undefined, 10, 20]);
+    expect(r).toEqual({ value: 21, changed: true });
+    expect((await inner.get<number>('k'))?.value).toBe(21);
+  });
+
+  it('writes nothing when the mutation says there is nothing to do (the inbox check)', async () => {
+    const { store, puts } = racing(0, () => 0);
+    await updateState<number>(store, 'k', () => 5);
+    expect(await updateState<number>(store, 'k', cur => (cur === 5 ? undefined : 6))).toEqual({
+      value: 5,
+      changed: false,
+    });
+    expect(puts).toEqual([5]);
+  });
+
+  it('gives up with the conflict after maxAttempts lost races', async () => {
+    const { store } = racing(100, cur => (cur ?? 0) + 1);
+    await expect(updateState<number>(store, 'k', cur => (cur ?? 0) + 1, 3)).rejects.toBeInstanceOf(StateConflictError);
+  });
+
+  it('does not retry a failure that is not a conflict', async () => {
+    let reads = 0;
+    const store = new MemoryState();
+    const failing: StateStore = {
+      ...store,
+      get: async k => {
+        reads += 1;
+        return store.get(k);
+      },
+      getMany: k => store.getMany(k),
+      delete: k => store.delete(k),
+      put: async () => {
+        throw new Error('sidecar down');
+      },
+    };
+    await expect(updateState<number>(failing, 'k', () => 1)).rejects.toThrow('sidecar down');
+    expect(reads).toBe(1);
+  });
+});
+
+describe('capped and shardOf', () => {
+  it('capped keeps the newest items', () => {
+    expect(capped([1, 2, 3, 4], 2)).toEqual([3, 4]);
+    expect(capped([1, 2], 5)).toEqual([1, 2]);
+  });
+
+  it('shardOf is stable, in range and spreads ids', () => {
+    const ids = Array.from({ length: 800 }, (_, i) => `order-${i}`);
+    const shards = ids.map(id => shardOf(id, 8));
+    expect(ids.map(id => shardOf(id, 8))).toEqual(shards);
+    expect(shards.every(s => Number.isInteger(s) && s >= 0 && s < 8)).toBe(true);
+    const counts = Array.from({ length: 8 }, (_, s) => shards.filter(x => x === s).length);
+    expect(Math.min(...counts)).toBeGreaterThan(50);
+  });
+});
