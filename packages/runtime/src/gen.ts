@@ -5,6 +5,7 @@ import { readCatalog, REPO_ROOT } from './catalog';
 import { renderRunFile } from './run-file';
 import { renderAsyncApi } from './asyncapi';
 import { openApiFile, publicApis, renderOpenApi } from './openapi';
+import { renderDashboard } from './dashboard';
 
 const catalog = readCatalog();
 const written = ['dapr.yaml', join('docs', 'asyncapi.yaml')];
@@ -17,4 +18,8 @@ for (const api of publicApis(catalog)) {
   writeFileSync(join(REPO_ROOT, file), renderOpenApi(api));
   written.push(file);
 }
+// The Grafana dashboard the chart ships (templates/monitoring.yaml).
+const dashboard = join('helm', 'eda-lab', 'files', 'dashboard.json');
+writeFileSync(join(REPO_ROOT, dashboard), renderDashboard());
+written.push(dashboard);
 process.stdout.write(`wrote ${written.join(', ')}\n`);
