@@ -33,4 +33,25 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // A page's script (services/console/public): a classic browser script, no modules, no framework.
+    files: ['services/*/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'document',
+          'window',
+          'location',
+          'history',
+          'localStorage',
+          'sessionStorage',
+          'fetch',
+          'URLSearchParams',
+          'TextDecoderStream',
+          'setTimeout',
+        ].map(name => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -1,7 +1,7 @@
 // Bad input everywhere it can enter, while valid traffic flows: each gets a clear answer, nothing crashes,
 // nothing valid is lost, and bad events land in the dead-letter desk with a reason.
-import { readCatalog, type LocalSystem } from '@lab/runtime';
-import { burst, http, publishVia, startSystem, verifySystem } from './helpers';
+import type { LocalSystem } from '@lab/runtime';
+import { burst, http, publishVia, startSystem, systemCatalog, verifySystem } from './helpers';
 
 let system: LocalSystem;
 
@@ -116,7 +116,7 @@ describe('bad input with valid traffic flowing', () => {
     for (const [topic, event] of badEvents) await publishVia(system, 'order', topic, event);
 
     // Every consumer of those topics sets each bad event aside with its reason.
-    const subscribers = (topic: string) => readCatalog().filter(s => s.subscribes.includes(topic)).length;
+    const subscribers = (topic: string) => systemCatalog().filter(s => s.subscribes.includes(topic)).length;
     const expected = badEvents.reduce((n, [topic]) => n + subscribers(topic), 0);
     const desk = `${system.url('audit')}/admin/dead-letters`;
     const auth = { authorization: `Bearer ${system.adminToken}` };

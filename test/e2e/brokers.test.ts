@@ -2,9 +2,9 @@
 // each test): one consumer group per app, the order id as the record key, and a broker restart mid-burst.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { kafkaClient, readCatalog, redisCliEnv, waitFor, type LocalSystem } from '@lab/runtime';
+import { kafkaClient, redisCliEnv, waitFor, type LocalSystem } from '@lab/runtime';
 import { BROKER } from './broker';
-import { anOrder, eventually, http, startSystem, waitForOrderStatus } from './helpers';
+import { anOrder, eventually, http, startSystem, systemCatalog, waitForOrderStatus } from './helpers';
 
 let system: LocalSystem;
 
@@ -42,7 +42,7 @@ async function groupsOf(topic: string): Promise<string[]> {
 
 describe(`broker semantics on ${BROKER}`, () => {
   it('every subscribing app has its own consumer group on each topic it subscribes to, named after the app', async () => {
-    const catalog = readCatalog();
+    const catalog = systemCatalog();
     const topics = [...new Set(catalog.flatMap(s => s.subscribes))];
     for (const topic of topics) {
       const expected = catalog

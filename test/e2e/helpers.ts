@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   formatReport,
+  LIVE_CONSOLE,
   LocalSystem,
+  readCatalog,
   verify,
   waitFor,
   type Counters,
@@ -19,6 +21,9 @@ import { REPO_ROOT } from '@lab/runtime';
  */
 export const E2E_OFFSET = Number(process.env.LAB_E2E_OFFSET ?? 10_000);
 export const E2E_RUN_DIR = process.env.LAB_E2E_RUN_DIR ?? join(REPO_ROOT, '.run', `e2e-${E2E_OFFSET}`);
+
+/** The services startSystem() starts: the catalog, the live console only for a suite that asks (withConsole). */
+export const systemCatalog = () => readCatalog().filter(s => s.name !== LIVE_CONSOLE);
 
 export function startSystem(opts: Omit<SystemOptions, 'portOffset' | 'runDir'> = {}) {
   return LocalSystem.start({ ...opts, portOffset: E2E_OFFSET, runDir: E2E_RUN_DIR });

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readCatalog, redisCliEnv, startChaosServer, waitFor, type LocalSystem } from '@lab/runtime';
-import { burst, http as json, publishVia, startSystem, verifySystem } from './helpers';
+import { redisCliEnv, startChaosServer, waitFor, type LocalSystem } from '@lab/runtime';
+import { burst, http as json, publishVia, startSystem, systemCatalog, verifySystem } from './helpers';
 
 let system: LocalSystem;
 let chaos: Server;
@@ -222,7 +222,7 @@ describe('hostile input while good traffic flows', () => {
       data: { ...anOrderBody('hostile-key-order', 10), customerId: 'x||y' },
     };
     await publishVia(system, 'order', 'order-created', forged);
-    const consumers = readCatalog().filter(s => s.subscribes.includes('order-created')).length;
+    const consumers = systemCatalog().filter(s => s.subscribes.includes('order-created')).length;
     // Within 15 s: before this fix the handlers' key error was retried for the whole budget (about 75 s and more).
     const deskUrl = `${system.url('audit')}/admin/dead-letters`;
     const seen = await waitFor(
@@ -235,7 +235,7 @@ describe('hostile input while good traffic flows', () => {
     );
     expect(new Set(seen.map((e: any) => e.service))).toEqual(
       new Set(
-        readCatalog()
+        systemCatalog()
           .filter(s => s.subscribes.includes('order-created'))
           .map(s => s.name),
       ),

@@ -1,11 +1,11 @@
 // Every app's metrics on the real system (issue 16): after an order ships, one is declined, a person signs up and a
 // bad event is dead-lettered, each subscriber's metrics port shows each of its topics handled, each publisher's its
 // facts published, and order's POST /orders timed by its route template.
-import { readCatalog, waitFor, type LocalSystem } from '@lab/runtime';
-import { anOrder, http, publishVia, SHIPPED_FACTS, startSystem, waitForOrderStatus } from './helpers';
+import { waitFor, type LocalSystem } from '@lab/runtime';
+import { anOrder, http, publishVia, SHIPPED_FACTS, startSystem, systemCatalog, waitForOrderStatus } from './helpers';
 
 let system: LocalSystem;
-const catalog = readCatalog();
+const catalog = systemCatalog();
 
 beforeAll(async () => {
   system = await startSystem();

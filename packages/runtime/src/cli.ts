@@ -7,6 +7,7 @@ import { startChaosServer } from './chaos';
 import { signalRecorded } from './pid-file';
 import { LocalSystem, resolveBroker, type Broker } from './system';
 import { BASE, REPO_ROOT } from './catalog';
+import { LIVE_CONSOLE, liveConsoleEnv, liveConsoleUrl } from './live-console';
 
 function table(system: LocalSystem): string {
   const rows = [['service', 'api', 'sidecar (dapr http)', 'role']];
@@ -30,11 +31,18 @@ async function up(broker: Broker): Promise<void> {
       ? 'Starting Redis (state), Kafka (broker) and every service with its sidecar; ready means each consumer group has its partitions (about 10 s)...\n'
       : 'Starting Redis (broker and state) and every service with its sidecar...\n',
   );
-  const system = await LocalSystem.start({ console: true, broker });
-  const order = system.url('order');
-  // The chaos API (same as the in-cluster controller): stop/start/kill a service, set its fault knobs.
-  const chaosPort = BASE.chaos + Number(process.env.LAB_PORT_OFFSET ?? 0);
+  const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
+  // The chaos API (same as the in-cluster controller): stop/start/kill a service, set its fault knobs. Its token is
+  // made first: the live console's buttons call it.
+  const chaosPort = BASE.chaos + offset;
   const chaosToken = process.env.LAB_CHAOS_TOKEN || randomBytes(16).toString('hex');
+  const system = await LocalSystem.start({
+    console: true,
+    broker,
+    withConsole: true,
+    serviceEnv: { [LIVE_CONSOLE]: liveConsoleEnv(offset, { port: chaosPort, token: chaosToken }) },
+  });
+  const order = system.url('order');
   const chaos = await startChaosServer(system, { port: chaosPort, token: chaosToken });
   writeFileSync(
     join(system.runDir, 'tokens.json'),
@@ -48,6 +56,7 @@ async function up(broker: Broker): Promise<void> {
       `Logs: ${join(system.runDir, 'logs')}. Ctrl-C stops everything.\n` +
       `Chaos API: http://127.0.0.1:${chaosPort}/chaos/services (Authorization: Bearer <chaos token>); ` +
       `tokens in ${join(system.runDir, 'tokens.json')}\n` +
+      `Live console: ${liveConsoleUrl(system.url(LIVE_CONSOLE), system.adminToken)}\n` +
       `Try: curl -s -X POST ${order}/orders -H 'Content-Type: application/json' ` +
       `-d '{"customerId":"c-1","items":[{"sku":"book","quantity":1,"unitPrice":1000}]}'\n\n`,
   );

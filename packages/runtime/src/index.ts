@@ -21,3 +21,4 @@ export { accessControlFor, readAccessControl, writeAppConfig } from './access-co
 export { recordedPids, signalRecorded, verifiedPids, writePidFile, startTimeOf } from './pid-file';
 export { ManagedProcess, backoffMs, BACKOFF } from './process';
 export type { ProcessSpec } from './process';
+export { LIVE_CONSOLE, liveConsoleEnv, liveConsoleUrl } from './live-console';

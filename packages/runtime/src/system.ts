@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, portEnvName, portsFor, readCatalog, REPO_ROOT, type Ports, type ServiceEntry } from './catalog';
+import { LIVE_CONSOLE } from './live-console';
 import { formatAppLine, prefixer, redisLineWorthShowing, sidecarLineWorthShowing } from './console';
 import {
   KAFKA_BASE,
@@ -28,8 +29,15 @@ export interface SystemOptions {
   runDir?: string;
   /** Shifts every port (default: $LAB_PORT_OFFSET or 0). */
   portOffset?: number;
-  /** A subset of the catalog (default: all services). */
+  /** A subset of the catalog (default: all services, the live console only with `withConsole`). */
   services?: string[];
+  /**
+   * Start the live console too (default false): `./lab up` and its browser test do; the other suites and demos
+   * leave this tenth app and its sidecar out (they read the services, not the page).
+   */
+  withConsole?: boolean;
+  /** Extra environment for one app, by service name (e.g. the console's chaos API). */
+  serviceEnv?: Record<string, Record<string, string>>;
   /** Stream prefixed logs to stdout. */
   console?: boolean;
   /** Extra environment for every app. */
@@ -130,7 +138,8 @@ export class LocalSystem {
     for (const d of ['logs', 'redis']) mkdirSync(join(this.runDir, d), { recursive: true });
 
     const catalog = readCatalog();
-    const wanted = opts.services ?? catalog.map(s => s.name);
+    const wanted =
+      opts.services ?? catalog.map(s => s.name).filter(n => n !== LIVE_CONSOLE || opts.withConsole === true);
     const unknown = wanted.filter(n => !catalog.some(s => s.name === n));
     if (unknown.length > 0) throw new Error(`unknown service(s): ${unknown.join(', ')}`);
     const prefix = prefixer(wanted);
@@ -192,6 +201,7 @@ export class LocalSystem {
         env: {
           ...process.env,
           ...opts.appEnv,
+          ...opts.serviceEnv?.[entry.name],
           APP_ID: entry.name,
           HOST: '127.0.0.1',
           APP_PORT: String(ports.app),

@@ -4,7 +4,12 @@ import { parseSamples } from './domain/prom-text';
 import type { FlowTracker } from './domain/flow';
 import type { Target } from './domain/topology';
 
-const PREFIXES = ['eda_events_published_total', 'eda_events_handled_total', 'eda_event_delivery_delay_seconds_bucket'];
+const PREFIXES = [
+  'eda_events_published_total',
+  'eda_events_handled_total',
+  'eda_event_delivery_delay_seconds_bucket',
+  'process_start_time_seconds',
+];
 export const SCRAPE_TIMEOUT_MS = 800;
 
 export async function scrapeAll(targets: readonly Target[], flow: FlowTracker, now = Date.now): Promise<void> {

@@ -8,7 +8,8 @@ const catalog: CatalogEntry[] = [
   { name: 'notification', port: 3004, public: false, publishes: ['dead-letters'], subscribes: ['order-created'] },
 ];
 
-const metrics = (lines: string[]) => parseSamples(['# HELP x', '# TYPE x counter', ...lines].join('\n'), ['eda_']);
+const metrics = (lines: string[]) =>
+  parseSamples(['# HELP x', '# TYPE x counter', ...lines].join('\n'), ['eda_', 'process_']);
 
 describe('topologyOf / targetsOf', () => {
   it('draws business topics only, and derives local and cluster addresses from the catalog', () => {
@@ -48,7 +49,7 @@ describe('FlowTracker', () => {
         `eda_event_delivery_delay_seconds_bucket{topic="order-created",le="+Inf"} ${n}`,
       ]);
     f.observe('order', pub(10), 0);
-    f.observe('notification', hand(10), 0);
+    f.observe('notification', [...hand(10), ...metrics(['process_start_time_seconds 1'])], 0);
     f.tick(0);
     f.observe('order', pub(20), 5000);
     f.observe('notification', hand(20), 5000);
@@ -56,16 +57,18 @@ describe('FlowTracker', () => {
     let v = f.view();
     expect(v.subscribers[0]).toMatchObject({ service: 'notification', up: true, backlog: 0, delayP95Ms: 50 });
     expect(v.edges.find(e => e.kind === 'publish')!.perSecond).toBe(2);
-    f.observe('order', pub(30), 10_000);
+    f.observe('order', pub(50), 10_000);
     f.observe('notification', undefined, 10_000);
     f.tick(10_000);
     v = f.view();
-    expect(v.subscribers[0]).toMatchObject({ up: false, backlog: 10 });
-    // Restarted: its counters start again from zero; what it handles now still drains the backlog.
-    f.observe('order', pub(30), 15_000);
-    f.observe('notification', hand(8), 15_000);
+    expect(v.subscribers[0]).toMatchObject({ up: false, backlog: 30 });
+    // Restarted (a new start time): its counters start again from zero and may be past the old ones already.
+    f.observe('order', pub(50), 15_000);
+    f.observe('notification', [...hand(25), ...metrics(['process_start_time_seconds 2'])], 15_000);
     f.tick(15_000);
-    expect(f.view().subscribers[0]).toMatchObject({ up: true, backlog: 2 });
+    expect(f.view().subscribers[0]).toMatchObject({ up: true, backlog: 5 });
+    f.observe('notification', [...hand(30), ...metrics(['process_start_time_seconds 2'])], 16_000);
+    expect(f.view().subscribers[0]).toMatchObject({ up: true, backlog: 0 });
   });
 });
 

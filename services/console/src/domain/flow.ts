@@ -48,6 +48,15 @@ class Corrected {
     this.last.set(key, raw);
     this.value.set(key, (this.base.get(key) ?? 0) + raw);
   }
+
+  /** A new process: every count it serves starts again from zero (what the old one counted is kept). */
+  restarted(prefix: string): void {
+    for (const key of this.last.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      this.base.set(key, (this.base.get(key) ?? 0) + this.last.get(key)!);
+      this.last.set(key, 0);
+    }
+  }
 }
 
 const k = (...parts: string[]) => parts.join('|');
@@ -58,6 +67,7 @@ export class FlowTracker {
   private readonly history: { at: number; totals: Map<string, number> }[] = [];
   private readonly seen = new Map<string, number>();
   private readonly up = new Map<string, boolean>();
+  private readonly started = new Map<string, number>();
 
   constructor(private readonly topology: Topology) {}
 
@@ -67,6 +77,11 @@ export class FlowTracker {
     // Down: its counts stay where they were while its topics move on, so its backlog rises.
     if (!samples) return;
     this.seen.set(service, at);
+    // A restart is seen by its start time: the new process may have counted past the old one's last value already.
+    const started = samples.find(x => x.name === 'process_start_time_seconds')?.value;
+    const before = this.started.get(service);
+    if (started !== undefined) this.started.set(service, started);
+    if (started !== undefined && before !== undefined && started !== before) this.totals.restarted(`${service}|`);
     const published = sumBy(samples, 'eda_events_published_total', 'topic');
     for (const [topic, v] of published) this.totals.observe(k(service, 'pub', topic), v);
     const handled = sumBy(samples, 'eda_events_handled_total', 'topic', l => l.outcome !== 'retry');
