@@ -9,7 +9,7 @@ import { waitFor } from '../wait';
 const BASE_RATE = 2;
 const SPIKE_RATE = 20;
 const CONSUMER_RPS = 8;
-// The same acceptance SLO as k6/lib/thresholds.js (BURST_ACCEPT_P95_MS); the backlog takes seconds, acceptance must not.
+// The same acceptance SLO as k6/lib/thresholds.ts (BURST_ACCEPT_P95_MS); the backlog takes seconds, acceptance must not.
 const ACCEPT_SLO_MS = 500;
 
 async function run({ system, short, say }: DemoContext) {
