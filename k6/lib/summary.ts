@@ -55,8 +55,11 @@ function valueOf(name: string, m: SummaryMetric, aggregation: string): string {
 export function claimsOf(rules: readonly Rule[], data: SummaryData): Claim[] {
   return rules.map(r => {
     const m = data.metrics[r.metric];
-    // k6 passes a threshold whose metric saw no sample (no iteration dropped: dropped_iterations never appears).
-    if (!m) return { claim: r.claim, holds: true, evidence: `${r.metric}: no samples` };
+    // k6 passes a threshold whose metric saw no sample (no iteration dropped: dropped_iterations never appears, or
+    // appears without values).
+    if (!m || Object.keys(m.values).length === 0) {
+      return { claim: r.claim, holds: m?.thresholds?.[r.expr]?.ok ?? true, evidence: `${r.metric}: no samples` };
+    }
     const verdict = m.thresholds?.[r.expr];
     return {
       claim: r.claim,

@@ -58,6 +58,20 @@ describe('claims', () => {
     });
   });
 
+  it('a metric k6 lists without values is one without samples, judged as k6 judged it', () => {
+    const run = loadRun();
+    run.metrics.dropped_iterations = {
+      type: 'counter',
+      contains: 'default',
+      values: {},
+      thresholds: { 'count==0': { ok: true } },
+    };
+    expect(claimsOf(reports.load.rules, run)[3]).toMatchObject({
+      holds: true,
+      evidence: 'dropped_iterations: no samples',
+    });
+  });
+
   it('a dropped iteration fails the claim; a threshold k6 did not evaluate is not counted as holding', () => {
     const run = loadRun();
     run.metrics.dropped_iterations = {
