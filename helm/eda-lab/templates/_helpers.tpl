@@ -13,10 +13,27 @@ app.kubernetes.io/name: {{ .name }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 
-{{/* A service's entry merged over `defaults` (the entry wins), as YAML; call with (dict "root" $ "name" $name). */}}
+{{/*
+The one list of services: services/catalog.json, linked into the chart as catalog.json. By name, as JSON, each with
+what the catalog says it is (port, public, publishes, subscribes). `services.<name>` in the values may only tune a
+catalog service (replicas, resources, dapr, env...); a name the catalog does not have fails the render.
+*/}}
+{{- define "eda-lab.catalog" -}}
+{{- $c := .Files.Get "catalog.json" | fromJson -}}
+{{- if not $c.services }}{{ fail "catalog.json (a link to services/catalog.json) is missing from the chart" }}{{ end -}}
+{{- $out := dict -}}
+{{- range $s := $c.services }}{{ $_ := set $out $s.name (pick $s "port" "public" "publishes" "subscribes") }}{{ end -}}
+{{- range $name, $_ := .Values.services }}
+{{- if not (hasKey $out $name) }}{{ fail (printf "services.%s: services/catalog.json has no service %s" $name $name) }}{{ end }}
+{{- end -}}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* A service: `defaults`, then its values overrides, then what the catalog says it is; call with (dict "root" $ "name" $name). */}}
 {{- define "eda-lab.service" -}}
-{{- $entry := index .root.Values.services .name -}}
-{{- toYaml (mustMergeOverwrite (deepCopy .root.Values.defaults) (deepCopy $entry)) -}}
+{{- $entry := index (include "eda-lab.catalog" .root | fromJson) .name -}}
+{{- $overrides := index (.root.Values.services | default dict) .name | default dict -}}
+{{- toYaml (mustMergeOverwrite (deepCopy .root.Values.defaults) (deepCopy $overrides) $entry) -}}
 {{- end }}
 
 {{- define "eda-lab.image" -}}

@@ -6,6 +6,7 @@ import { renderRunFile } from './run-file';
 import { renderAsyncApi } from './asyncapi';
 import { openApiFile, publicApis, renderOpenApi } from './openapi';
 import { renderDashboard } from './dashboard';
+import { writeReferences } from './tsconfig-refs';
 
 const catalog = readCatalog();
 const written = ['dapr.yaml', join('docs', 'asyncapi.yaml')];
@@ -22,4 +23,6 @@ for (const api of publicApis(catalog)) {
 const dashboard = join('helm', 'eda-lab', 'files', 'dashboard.json');
 writeFileSync(join(REPO_ROOT, dashboard), renderDashboard());
 written.push(dashboard);
+// TypeScript project references, from the workspaces' package.json (only files that drifted are rewritten).
+written.push(...writeReferences());
 process.stdout.write(`wrote ${written.join(', ')}\n`);
