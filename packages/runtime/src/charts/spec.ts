@@ -90,7 +90,13 @@ export function latencyChart(title: string, points: LatencyPoint[], windows: Win
           x: timeAxis,
           y: { field: 'ms', type: 'quantitative', title: 'POST /orders latency (ms, log)', scale: { type: 'log' } },
           color: { field: 'flow', type: 'nominal', title: 'flow', scale: { range: ['#1f77b4', '#d62728'] } },
-          strokeDash: { field: 'stat', type: 'nominal', title: 'per bucket', sort: ['p50', 'p95'] },
+          strokeDash: {
+            field: 'stat',
+            type: 'nominal',
+            title: 'per bucket',
+            sort: ['p50', 'p95'],
+            legend: { symbolType: 'stroke' },
+          },
           detail: { field: 'stat' },
         },
       },
@@ -108,7 +114,8 @@ export function errorRateChart(title: string, points: ErrorRatePoint[], windows:
       {
         name: 'error_rate',
         data: { values },
-        mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.5 },
+        // A bucket's share holds from its start to the next bucket's.
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
         encoding: {
           x: timeAxis,
           y: {

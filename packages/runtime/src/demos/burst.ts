@@ -1,5 +1,7 @@
 // Demo (lecture 6-3): a 10x spike against a deliberately slow consumer (payment capped with maxRps). Acceptance
 // stays fast because order only announces; the backlog waits on the broker, grows, then drains; every order converges.
+import { backlogChart } from '../charts';
+import { convergenceCharts, loadCharts, windowOf } from './charts';
 import { runDemo, type DemoContext } from './harness';
 import { anOrder, postJson, runLoad } from './load';
 import { convergence, getJson, setFaults, sleep, verifierRows, verifyOrders } from './observe';
@@ -33,8 +35,10 @@ async function run({ system, short, say }: DemoContext) {
     }
   })();
 
+  let spikeStart = NaN;
   const timeline = (async () => {
     await sleep(calmMs);
+    spikeStart = Date.now();
     phase = 'spike';
     say(`[spike] ${SPIKE_RATE} orders/s. order answers 202 once OrderCreated is on the bus, not when it is paid.`);
     await sleep(spikeMs);
@@ -81,7 +85,8 @@ async function run({ system, short, say }: DemoContext) {
   const ids = load.samples.filter(s => s.orderId).map(s => s.orderId!);
   say(`Verifier: ${ids.length} accepted orders, every effect exactly once...`);
   const report = await verifyOrders(system, ids, 120_000);
-  const conv = await convergence(system, ids);
+  const { values: convergenceValues, ...conv } = await convergence(system, ids);
+  const windows = [windowOf(`${SPIKE_RATE}/s spike`, spikeStart, spikeEnd, t0)];
   const [b, s, a] = ['before', 'spike', 'after'].map(p => summarize(load.samples, 'event', p)) as [
     ReturnType<typeof summarize>,
     ReturnType<typeof summarize>,
@@ -98,6 +103,19 @@ async function run({ system, short, say }: DemoContext) {
       convergenceMs: conv,
       verifier: report,
     },
+    charts: [
+      ...loadCharts(load.samples, t0, windows, 1),
+      {
+        file: 'backlog.svg',
+        alt: "payment's backlog over time: orders accepted minus payments counted by stats, every 250 ms",
+        spec: backlogChart(
+          `payment's backlog (accepted - paid), payment capped at ${CONSUMER_RPS}/s`,
+          backlog.map(x => ({ subscriber: 'payment', t: x.t / 1000, depth: x.backlog })),
+          windows,
+        ),
+      },
+      ...convergenceCharts([{ label: 'orders', ms: convergenceValues }]),
+    ],
     tables: [
       summaryTable('Acceptance latency (POST /orders -> 202)', [b, s, a]),
       {

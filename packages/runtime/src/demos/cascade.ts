@@ -1,5 +1,6 @@
 // Demo (lecture 1, 3): the synchronous chain order -> payment -> delivery -> notification. Notification is first
 // slowed with its fault knobs, then stopped: the caller's latency and errors follow the last link, step by step.
+import { loadCharts, windowOf } from './charts';
 import { runDemo, type DemoContext } from './harness';
 import { anOrder, postJson, runLoad, warmUp } from './load';
 import { setFaults, sleep } from './observe';
@@ -13,17 +14,21 @@ async function run({ system, short, say }: DemoContext) {
   const rate = 4;
   let phase = 'healthy';
   await warmUp(order);
+  const t0 = Date.now();
+  const marks = { slow: NaN, down: NaN, up: NaN };
 
   say(`Lecture 1: "synchronous calls make cascading failures". POST /orders?flow=sync answers only when`);
   say(`payment, delivery and notification have all answered. ${rate} orders/s, open loop.`);
   const timeline = (async () => {
     say(`[healthy] ${phaseMs / 1000} s: the chain's own latency.`);
     await sleep(phaseMs);
+    marks.slow = Date.now();
     await setFaults(system, 'notification', { latencyMs: SLOW_MS });
     phase = 'slow';
     say(`[slow] notification's fault knobs: +${SLOW_MS} ms per request. Lecture 3: one slow service, all slow.`);
     await sleep(phaseMs);
     phase = 'stopping';
+    marks.down = Date.now();
     say(`[down] notification (app and sidecar) stopped. Lecture 3: the failure propagates to the caller.`);
     await system.stopService('notification');
     phase = 'down';
@@ -31,6 +36,7 @@ async function run({ system, short, say }: DemoContext) {
     phase = 'starting';
     say(`[recovered] notification started again with no added latency.`);
     await system.startService('notification');
+    marks.up = Date.now();
     phase = 'after';
     await sleep(phaseMs);
   })();
@@ -62,6 +68,15 @@ async function run({ system, short, say }: DemoContext) {
   say(`Chain p50: healthy ${h.p50} ms, notification slowed ${sl.p50} ms; failed while down: ${pct(1 - d.okRate)}.`);
   return {
     measurements: { load: [h, sl, d, a], dropped: load.dropped, addedLatencyMs: SLOW_MS },
+    charts: loadCharts(
+      load.samples,
+      t0,
+      [
+        windowOf(`notification +${SLOW_MS} ms`, marks.slow, marks.down, t0),
+        windowOf('notification down', marks.down, marks.up, t0),
+      ],
+      short ? 1 : 2,
+    ),
     tables: [
       summaryTable(`The sync chain at ${rate} orders/s, phases of ${phaseMs / 1000} s`, [h, sl, d, a]),
       {

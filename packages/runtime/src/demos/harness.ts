@@ -1,8 +1,9 @@
 // The frame every demo shares: its own LocalSystem, console narration, a JSON and Markdown report, an exit code.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
+import { writeCharts, type Chart } from '../charts';
 import { LocalSystem, type SystemOptions } from '../system';
 import { renderMarkdown, type Table } from './markdown';
 
@@ -16,6 +17,8 @@ export interface DemoResult {
   measurements: Record<string, unknown>;
   tables: Table[];
   claims: Claim[];
+  /** Charts written beside the report as `<demo>-<file>` and linked from its Markdown. */
+  charts?: Chart[];
 }
 
 export interface DemoContext {
@@ -32,6 +35,8 @@ export interface DemoSpec {
   /** The lecture sections (docs: /work/shared/seed/eda-lecture-day9.ko.md) this demo shows. */
   lecture: string;
   system?: Omit<SystemOptions, 'portOffset' | 'runDir' | 'console'>;
+  /** With `--docs`, the report is also written to docs/<docs>.md, its charts beside it (a committed real run). */
+  docs?: string;
   run(ctx: DemoContext): Promise<DemoResult>;
 }
 
@@ -45,6 +50,7 @@ export async function runDemo(spec: DemoSpec): Promise<never> {
   const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
   const runDir = join(REPO_ROOT, '.run', `demo-${spec.name}`);
   const started = Date.now();
+  const loadAverage = loadavg()[0] ?? 0;
   say(`== ${spec.title} (lecture ${spec.lecture}; ${short ? 'short' : 'default'} mode) ==`);
   say(`Starting 9 services, each with its own daprd, and Redis (ports shifted by ${offset})...`);
   let system: LocalSystem | undefined;
@@ -82,6 +88,7 @@ export async function runDemo(spec: DemoSpec): Promise<never> {
     },
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    loadAverage,
     ok: result.claims.length > 0 && result.claims.every(c => c.holds),
     ...(error ? { error } : {}),
     claims: result.claims,
@@ -90,7 +97,18 @@ export async function runDemo(spec: DemoSpec): Promise<never> {
   const dir = join(runDir, 'reports');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${spec.name}.json`), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(dir, `${spec.name}.md`), renderMarkdown(report, result.tables));
+  const charts = (result.charts ?? []).map(c => ({ ...c, file: `${spec.name}-${c.file}` }));
+  await writeCharts(dir, charts);
+  writeFileSync(join(dir, `${spec.name}.md`), renderMarkdown(report, result.tables, charts));
+  // Only a run whose every claim holds replaces the committed report.
+  if (spec.docs && process.argv.includes('--docs') && report.ok) {
+    const docsDir = join(REPO_ROOT, 'docs');
+    const command = `npm run demo:${spec.name} -- --docs${short ? ' --short' : ''}`;
+    const head = [`<!-- Written by \`${command}\` (charts beside it); rerun it for your own machine. -->`, ''];
+    await writeCharts(docsDir, charts);
+    writeFileSync(join(docsDir, `${spec.docs}.md`), renderMarkdown(report, result.tables, charts, head));
+    say(`Also written: docs/${spec.docs}.md and its ${charts.length} charts.`);
+  }
   say('');
   for (const c of result.claims) say(`${c.holds ? 'HOLDS ' : 'FAILED'}  ${c.claim} (${c.evidence})`);
   say(`Report: ${join(dir, `${spec.name}.md`)} and .json`);

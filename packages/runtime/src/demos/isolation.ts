@@ -5,10 +5,15 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { BASE } from '../catalog';
 import { startChaosServer } from '../chaos';
+import { backlogCharts, convergenceCharts, loadCharts, windowOf } from './charts';
+import { handlings } from './deliveries';
 import { runDemo, type DemoContext } from './harness';
 import { anOrder, postJson, runLoad, warmUp } from './load';
 import { convergence, inboxesFilled, sleep, verifierRows, verifyOrders } from './observe';
 import { pct, statusMix, summarize, summaryTable } from './stats';
+
+/** Below this, nobody waited for a call to the stopped consumer to time out (order's chain waits 10 s per call). */
+const WAITED_FOR_CONSUMER_MS = 1_000;
 
 async function run({ system, short, offset, say }: DemoContext) {
   const token = randomBytes(16).toString('hex');
@@ -23,6 +28,9 @@ async function run({ system, short, offset, say }: DemoContext) {
   let drain: Promise<number> = Promise.resolve(NaN);
   const customerOf = new Map<string, { customer: string; phase: string }>();
   await warmUp(order);
+  // The charts' clock: the load starts with the timeline; the fault window is from the stop request to the start's answer.
+  const t0 = Date.now();
+  const fault = { from: NaN, to: NaN };
 
   say(`Lecture 3: the same order flow twice. "sync" is order -> payment -> delivery -> notification by calls;`);
   say(`"event" is POST /orders -> OrderCreated on the bus. Both get ${rate} orders/s, open loop, for 3 phases.`);
@@ -31,6 +39,7 @@ async function run({ system, short, offset, say }: DemoContext) {
     await sleep(phaseMs);
     phase = 'stopping';
     say(`[fault] chaos API: POST /chaos/services/notification/stop (app and its sidecar).`);
+    fault.from = Date.now();
     const stop = await act('notification/stop');
     if (stop.status !== 200) throw new Error(`chaos stop answered ${stop.status}`);
     phase = 'fault';
@@ -42,6 +51,7 @@ async function run({ system, short, offset, say }: DemoContext) {
     say(`[recovered] chaos API: POST /chaos/services/notification/start.`);
     const start = await act('notification/start');
     if (start.status !== 200) throw new Error(`chaos start answered ${start.status}`);
+    fault.to = Date.now();
     phase = 'after';
     // The backlog: every event order accepted while notification was down owes its customer 3 messages.
     owed = [...customerOf.values()].filter(c => c.phase === 'fault' || c.phase === 'stopping').map(c => c.customer);
@@ -87,17 +97,21 @@ async function run({ system, short, offset, say }: DemoContext) {
   const eventIds = load.samples.filter(s => s.flow === 'event' && s.orderId).map(s => s.orderId!);
   say(`Verifier: ${eventIds.length} accepted event orders, every effect exactly once...`);
   const report = await verifyOrders(system, eventIds, 120_000);
-  const conv = await convergence(system, eventIds);
+  const { values: convergenceValues, ...conv } = await convergence(system, eventIds);
+  const handled = await handlings(system, eventIds, t0);
+  const windows = [windowOf('notification down', fault.from, fault.to, t0)];
+  const endS = (Math.max(...load.samples.map(x => x.at)) - t0) / 1000;
   const s = (flow: string, ph: string) => summarize(load.samples, flow, ph);
   const [sh, sf, sa, eh, ef, ea] = [s('sync', 'healthy'), s('sync', 'fault'), s('sync', 'after')].concat([
     s('event', 'healthy'),
     s('event', 'fault'),
     s('event', 'after'),
   ]);
-  // A publisher that waited for the stopped consumer would show its timeouts (seconds). The slack is for the p95 of
-  // a few dozen requests on a shared 2-core box, which moves by tens of ms on its own (a short run once missed a
-  // 10 ms slack by 0.4 ms on Kafka).
-  const bound = Math.max(1.5 * eh.p95, eh.p95 + 25);
+  // A publisher that waited for the stopped consumer would show a call's timeout (order's chain gives each call
+  // 10 s): the claim is that the event flow's latency did not follow the fault. Its ratio to the healthy baseline
+  // is reported, not asserted: on a shared 2-core box a p95 of a few dozen requests moves by tens of ms on its own
+  // (a 1.5x bound failed once while other suites ran beside the demo).
+  const bound = WAITED_FOR_CONSUMER_MS;
   return {
     measurements: {
       load: [sh, sf, sa, eh, ef, ea],
@@ -107,6 +121,11 @@ async function run({ system, short, offset, say }: DemoContext) {
       verifier: report,
       statuses: { syncFault: statusMix(load.samples, 'sync', 'fault') },
     },
+    charts: [
+      ...loadCharts(load.samples, t0, windows, short ? 1 : 2),
+      ...backlogCharts(handled, windows, endS + 5),
+      ...convergenceCharts([{ label: 'event orders', ms: convergenceValues }]),
+    ],
     tables: [
       summaryTable(`Both flows at ${rate} orders/s each, phases of ${phaseMs / 1000} s`, [sh, sf, sa, eh, ef, ea]),
       {
@@ -133,9 +152,9 @@ async function run({ system, short, offset, say }: DemoContext) {
         evidence: `event ${pct(ef.okRate)} accepted (${ef.ok}/${ef.sent}) while the chain failed ${pct(1 - sf.okRate)}`,
       },
       {
-        claim: "the event flow's p95 under the fault stayed within 1.5x its healthy baseline (or 25 ms of it)",
-        holds: ef.p95 <= bound,
-        evidence: `p95 ${ef.p95} ms vs baseline ${eh.p95} ms (bound ${bound.toFixed(1)} ms)`,
+        claim: `the event flow's latency did not follow the fault (p95 under ${bound / 1000} s; waiting would take seconds)`,
+        holds: ef.p95 < bound,
+        evidence: `p95 ${ef.p95} ms under the fault vs ${eh.p95} ms healthy (${(ef.p95 / Math.max(eh.p95, 1)).toFixed(2)}x); the chain's ${sf.p95} ms`,
       },
       {
         claim: "the chain's errors follow the failure (>= 95% failed while notification was down)",
@@ -165,5 +184,6 @@ void runDemo({
   name: 'isolation',
   title: 'Failure isolation: sync chain vs events under one fault',
   lecture: '3, 5, 6-1',
+  docs: 'isolation-report',
   run,
 });

@@ -3,6 +3,8 @@
 export interface Sample {
   flow: string;
   phase: string;
+  /** When the request started (epoch ms, the load generator's clock): the charts' time axis. */
+  at: number;
   ms: number;
   /** HTTP status; 0 when no answer came (refused, reset, timed out). */
   status: number;
@@ -58,12 +60,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       sent += 1;
       inFlight += 1;
       const phase = opts.phase();
+      const at = Date.now();
       const t0 = performance.now();
       const p = flow
         .send(i)
         .catch(() => ({ status: 0, ok: false }))
         .then(r => {
-          samples.push({ flow: flow.name, phase, ms: performance.now() - t0, ...r });
+          samples.push({ flow: flow.name, phase, at, ms: performance.now() - t0, ...r });
         })
         .finally(() => {
           inFlight -= 1;

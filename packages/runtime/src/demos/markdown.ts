@@ -1,4 +1,5 @@
 // A demo report as Markdown: the machine, the verdicts, then the measured tables.
+import { chartLink, type Chart } from '../charts';
 import type { Claim } from './harness';
 
 export interface Table {
@@ -15,6 +16,8 @@ interface ReportHead {
   startedAt: string;
   durationMs: number;
   ok: boolean;
+  /** The first minute's load average when the run started: above the core count, the machine was shared. */
+  loadAverage: number;
   claims: Claim[];
 }
 
@@ -24,12 +27,14 @@ export function renderTable(t: Table): string {
   return [`### ${t.title}`, '', row(t.header), row(t.header.map(() => '---')), ...t.rows.map(row), ''].join('\n');
 }
 
-export function renderMarkdown(r: ReportHead, tables: Table[]): string {
+/** The report; `head` is put above the title (e.g. a comment saying which command wrote the file). */
+export function renderMarkdown(r: ReportHead, tables: Table[], charts: Chart[] = [], head: string[] = []): string {
   return [
+    ...head,
     `# ${r.title}`,
     '',
     `Lecture section(s) ${r.lecture}. Run ${r.startedAt} in ${r.mode} mode, ${(r.durationMs / 1000).toFixed(0)} s.`,
-    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.runtime}, ${r.machine.broker} broker.`,
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.runtime}, ${r.machine.broker} broker; load average ${r.loadAverage.toFixed(2)} at the start${r.loadAverage > r.machine.cores ? ' (more than the cores: the machine was shared with other work)' : ''}.`,
     '',
     `## Verdicts: ${r.ok ? 'every claim holds' : 'a claim FAILED'}`,
     '',
@@ -37,6 +42,7 @@ export function renderMarkdown(r: ReportHead, tables: Table[]): string {
     row(['---', '---', '---']),
     ...r.claims.map(c => row([c.claim, c.holds ? 'holds' : '**FAILED**', c.evidence])),
     '',
+    ...(charts.length ? ['## Charts', '', ...charts.flatMap(c => [chartLink(c), ''])] : []),
     '## Measurements',
     '',
     ...tables.map(renderTable),

@@ -36,6 +36,8 @@ export interface Convergence {
   p95: number;
   p99: number;
   max: number;
+  /** Every order's time, for the distribution chart. */
+  values: number[];
 }
 
 /**
@@ -55,6 +57,7 @@ export async function convergence(system: LocalSystem, orderIds: string[]): Prom
     p95: percentile(ms, 95),
     p99: percentile(ms, 99),
     max: ms.length ? Math.max(...ms) : NaN,
+    values: ms,
   };
 }
 
