@@ -37,6 +37,12 @@ if [ "${LAB_WITH_FUZZER:-0}" = 1 ]; then
   schemathesis_bin="$("$PROVISION_DIR/schemathesis.sh")"
   echo "export SCHEMATHESIS_BIN=\"$schemathesis_bin\""
 fi
+# Debian's chromium at /usr/bin/chromium for test/e2e/console.test.ts (the live console in a real browser, driven by
+# playwright-core, which downloads nothing), only for a command that runs the tests (LAB_WITH_BROWSER=1, set by
+# `./lab test` and `./lab provision`).
+if [ "${LAB_WITH_BROWSER:-0}" = 1 ]; then
+  "$PROVISION_DIR/chromium.sh"
+fi
 # Prometheus and promtool for test/e2e/prometheus.test.ts and the alert rules' check (built once from the Go module
 # proxy, then reused from $LAB_CACHE/bin), only for a command that runs the tests (`./lab test` and `./lab provision`
 # set LAB_WITH_PROMETHEUS=1; `./lab up` does not wait for it). Not a Kubernetes tool: LAB_SKIP_K8S_TOOLS leaves it alone.

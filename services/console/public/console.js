@@ -214,16 +214,17 @@ function drawGraph(b) {
         ? [col.pub + 60, at.pub[e.from], col.topic - 70, at.topic[e.to]]
         : [col.topic + 70, at.topic[e.from], col.sub - 60, at.sub[e.to]];
     const mid = (x1 + x2) / 2;
-    g.append(
-      svg('path', {
-        class: `edge${e.perSecond > 0 ? ' busy' : ''}`,
-        d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
-        'stroke-width': String(1 + Math.min(4, e.perSecond / 5)),
-      }),
-    );
+    const path = svg('path', {
+      class: `edge${e.perSecond > 0 ? ' busy' : ''}`,
+      d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`,
+      'stroke-width': String(1 + Math.min(4, e.perSecond / 5)),
+    });
+    path.append(svg('title', {}, `${e.from} → ${e.to}: ${e.perSecond}/s`));
+    g.append(path);
+    // The number sits on the edge: at the middle of a delivery (they fan out), near the topic for a publish.
     if (e.perSecond > 0) {
-      const lx = e.kind === 'publish' ? x2 - 30 : x2 - 34;
-      g.append(svg('text', { class: 'rate', x: lx, y: y2 - 3 }, `${e.perSecond}/s`));
+      const [lx, ly] = e.kind === 'publish' ? [x2 - 34, y2 - 4] : [mid - 10, (y1 + y2) / 2 - 3];
+      g.append(svg('text', { class: 'rate', x: lx, y: ly }, `${e.perSecond}/s`));
     }
   }
   const node = (x, cy, label, cls, extra) => {
