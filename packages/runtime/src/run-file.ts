@@ -34,6 +34,8 @@ export function renderRunFile(catalog: ServiceEntry[]): string {
         // Off, as in the local runtime: see SIDECAR in daprd-args.ts (Kafka subscriptions after a health flip).
         enableAppHealthCheck: SIDECAR.enableAppHealthCheck,
         command: ['node', 'dist/main.js'],
+        // The app's own metrics listener (docs/observability.md), as the local runtime sets it.
+        env: { METRICS_PORT: String(p.appMetrics) },
       };
     }),
   };
