@@ -63,5 +63,5 @@ export { mountOpenApi, routeDrift } from './openapi-route';
 export { OPENAPI_PATH, shellOperations, shellSchemas } from './shell-api';
 export { BUCKETS, countingBus, countReannounced, metricsText, registry as metricsRegistry } from './metrics';
 export type { DeadLetterReason, Outcome } from './metrics';
-export { resetMetrics } from './delivery-metrics';
+export { deliveryMeter, resetMetrics } from './delivery-metrics';
 export { metricsListener, startMetricsListener } from './metrics-listener';
