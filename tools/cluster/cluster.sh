@@ -107,6 +107,9 @@ devInfra:
   redis: { image: 'local/redis:$DEBIAN_SUITE' }
   kafka: { image: 'local/kafka:$KAFKA_VERSION' }
   zipkin: { enabled: false }
+# No in-release Zipkin offline, so no exporter: daprd would log a failed export every few seconds otherwise.
+dapr:
+  tracing: { zipkinEndpoint: '' }
 YAML
   else
     "$helm_bin" repo add dapr https://dapr.github.io/helm-charts/ --force-update >/dev/null
