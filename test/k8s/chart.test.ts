@@ -284,3 +284,34 @@ describe('values.schema.json', () => {
     );
   });
 });
+
+describe('the live console (an observer)', () => {
+  const consolePod = (objs: K8sObject[]) => find(objs, 'Deployment', 'console').spec.template;
+  const envOf = (objs: K8sObject[]) =>
+    Object.fromEntries(
+      consolePod(objs).spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom?.secretKeyRef?.name]),
+    );
+
+  it('with the chaos controller: its URL and token, and the pod is one of its clients', () => {
+    const env = envOf(objects('redis'));
+    expect(env).toMatchObject({
+      TARGETS: 'cluster',
+      CHAOS_URL: 'http://chaos:3100',
+      CHAOS_TOKEN: 'eda-lab-chaos-token',
+    });
+    expect(consolePod(objects('redis')).metadata.labels['eda-lab.dev/chaos-client']).toBe('true');
+  });
+
+  it('in production (no chaos controller): neither, and NetworkPolicies admit exactly its reads', () => {
+    const prod = objects('production');
+    expect(envOf(prod).CHAOS_URL).toBeUndefined();
+    expect(envOf(prod).CHAOS_TOKEN).toBeUndefined();
+    expect(consolePod(prod).metadata.labels['eda-lab.dev/chaos-client']).toBeUndefined();
+    const ports = [...catalog().map(s => s.port), 9464].sort();
+    const egress = find(prod, 'NetworkPolicy', 'eda-lab-observer-console').spec.egress;
+    expect(egress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort()).toEqual(ports);
+    const ingress = find(prod, 'NetworkPolicy', 'eda-lab-observed-by-console').spec.ingress;
+    expect(ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/name']).toBe('console');
+    expect(ingress[0].ports.map((p: any) => p.port).sort()).toEqual(ports);
+  });
+});

@@ -38,6 +38,7 @@ describe.each(['redis', 'kafka'] as const)('tilt up -- --broker=%s', broker => {
       );
     expect(forwards('order')).toEqual(['3000:3000']);
     expect(forwards('user')).toEqual(['3001:3001']);
+    expect(forwards('console')).toEqual(['3009:3009']);
     expect(forwards('payment')).toEqual([]);
     expect(forwards('chaos')).toEqual(['3100:3100']);
   });
