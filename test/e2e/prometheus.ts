@@ -1,7 +1,7 @@
 // A real Prometheus for the tests: the provisioned binaries, a scrape configuration of the local system, a child
 // process with a deadline-bound start, and the HTTP API calls the tests make.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -67,8 +67,12 @@ export interface Prometheus {
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus on 127.0.0.1:`port` with its TSDB under `dir`; resolves once /-/ready answers 200. */
+/**
+ * Starts Prometheus on 127.0.0.1:`port` with a fresh TSDB under `dir` (an earlier run's samples would answer the
+ * queries of this one); resolves once /-/ready answers 200.
+ */
 export async function startPrometheus(config: string, dir: string, port: number): Promise<Prometheus> {
+  rmSync(join(dir, 'data'), { recursive: true, force: true });
   mkdirSync(join(dir, 'data'), { recursive: true });
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, config);

@@ -217,6 +217,23 @@ export const ROWS: Row[] = [
         queries: [{ expr: 'sum by (job) (up{job=~"(.+/)?eda-lab-(apps|daprd)"})', legend: '{{job}}' }],
       },
       {
+        title: 'Sidecars: pub/sub messages in (by app status) and out',
+        description:
+          "daprd's own metrics (its metrics port): messages delivered to each app by topic and the app's answer " +
+          '(success, retry, drop), and messages each app published through its sidecar.',
+        unit: 'ops',
+        queries: [
+          {
+            expr: rate('dapr_component_pubsub_ingress_count', 'app_id, topic, process_status'),
+            legend: 'in: {{topic}} -> {{app_id}} ({{process_status}})',
+          },
+          {
+            expr: rate('dapr_component_pubsub_egress_count', 'app_id, topic'),
+            legend: 'out: {{app_id}} -> {{topic}}',
+          },
+        ],
+      },
+      {
         title: 'App CPU',
         description: 'process_cpu_seconds_total of each app (Node default metrics).',
         unit: 'percentunit',
