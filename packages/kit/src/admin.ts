@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { checkCredential } from './guard';
 import { FaultSettings, type Faults } from './faults';
-import { requestBody } from './http';
+import { requestBody } from './request';
 import { validate } from './validate';
 
 /** Per topic: how many deliveries came in, and how many distinct event ids among them (the rest were redeliveries). */

@@ -9,6 +9,7 @@ import { DeliveryCounter, mountAdmin } from './admin';
 import { Faults } from './faults';
 import { accessGuard, DEFAULT_RULES, type GuardRule } from './guard';
 import { httpDuration, methodLabel, useServiceLabel } from './metrics';
+import { requestBody } from './request';
 
 export const BODY_LIMIT = '64kb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
@@ -127,11 +128,6 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
       return app;
     },
   };
-}
-
-/** The parsed JSON body (undefined when there was none). */
-export function requestBody(ctx: Koa.Context): unknown {
-  return (ctx.request as { body?: unknown }).body;
 }
 
 /**

@@ -13,7 +13,8 @@ export {
 } from './errors';
 export type { FieldError } from './errors';
 export { validate, validId } from './validate';
-export { createHttpShell, requestBody, BODY_LIMIT } from './http';
+export { createHttpShell, BODY_LIMIT } from './http';
+export { requestBody } from './request';
 export type { HttpShell, HttpShellOptions } from './http';
 export { connectDapr, DEFAULT_SIDECAR_TIMEOUT_MS, INVOKE_TIMEOUT_MS } from './dapr';
 export { sidecarRequest } from './sidecar-http';

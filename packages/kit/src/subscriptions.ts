@@ -11,7 +11,7 @@ import {
 } from '@lab/contracts';
 import type { EventBus } from './dapr';
 import type { Logger } from './logger';
-import { requestBody } from './http';
+import { requestBody } from './request';
 import { sameSecret } from './guard';
 import { StateKeyError } from './keys';
 import { deadLetters, type DeadLetterReason } from './metrics';
