@@ -13,6 +13,7 @@ import {
   api,
   dashboardExprs,
   instantQuery,
+  prometheusTool,
   scrapeConfig,
   startPrometheus,
   type Prometheus,
@@ -34,6 +35,8 @@ const freePort = () =>
   });
 
 beforeAll(async () => {
+  // Fails here, before anything starts, when Prometheus was not provisioned (the error says how).
+  prometheusTool('prometheus');
   system = await startSystem();
   const targets: Target[] = [...system.services.values()].flatMap(s => [
     { job: 'eda-lab-apps', address: `127.0.0.1:${s.ports.appMetrics}`, labels: { service: s.entry.name } },
