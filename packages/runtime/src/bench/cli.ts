@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --broker redis|kafka]`: starts what it needs, measures against same-run
-// baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md.
-import { cpus, totalmem } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- --quick] [-- --broker redis|kafka] [-- --only flow]`: starts what it needs, measures against
+// same-run baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md
+// with its charts beside it (in quick mode, .run/bench/performance-quick.md). `--only flow` runs the whole-flow
+// steps alone and replaces only the charts (and their source line) of docs/performance.md.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { LocalSystem, resolveBroker, type Broker } from '../system';
@@ -12,8 +14,13 @@ import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
 import { observabilityCost } from './observability';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
+import { writeCharts } from '../charts';
+import { chartBlock, flowCharts, replaceChartBlock, type FlowPart } from './charts';
 
 const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK === '1';
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'flow') throw new Error(`--only takes flow, not ${only}`);
 const offset = Number(process.env.LAB_PORT_OFFSET ?? 15_000);
 const runDir = join(REPO_ROOT, '.run', 'bench');
 const cfg = quick
@@ -65,35 +72,10 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
     );
   }
 
-  // Apps log warnings only: per-event info lines would measure the logger and the log pipe, not the system.
   let run: BrokerRun;
-  const sys = await LocalSystem.start({
-    broker,
-    portOffset: offset,
-    runDir: join(dir, 'flow'),
-    appEnv: { LOG_LEVEL: 'warn' },
-    startTimeoutMs: 180_000,
-  });
+  const sys = await flowSystem(broker);
   try {
-    await flowStep(sys, 10, 1); // warm-up
-    const idle = footprints(sys);
-    const steps: FlowStep[] = [];
-    for (const rate of cfg.rates) {
-      const step = await flowStep(sys, rate, cfg.stepSeconds);
-      steps.push(step);
-      say(
-        `flow @${rate}/s: accepted p95 ${step.acceptance.p95} ms, shipped ${step.completedPerSecond}/s, convergence p50/p95/p99 ${step.convergence.p50}/${step.convergence.p95}/${step.convergence.p99} ms`,
-      );
-      // Past the knee every further step only builds a longer backlog: stop climbing.
-      if (step.completedPerSecond < 0.7 * rate) break;
-    }
-    const knee =
-      steps.filter(s => s.completedPerSecond >= 0.9 * s.rate && s.acceptance.errors === 0).at(-1)?.rate ??
-      cfg.rates[0]!;
-    const before = footprints(sys);
-    const half = await flowStep(sys, Math.round(knee / 2), cfg.stepSeconds);
-    const eighty = await flowStep(sys, Math.round(knee * 0.8), cfg.stepSeconds);
-    const loaded = footprints(sys);
+    const { idle, steps, knee, before, half, eighty, loaded } = await climb(sys);
     const busySeconds = cfg.stepSeconds * 2 + (half.drainedInMs + eighty.drainedInMs) / 1000;
     const svv = await syncVersusEvent(sys, cfg.syncRate, cfg.stepSeconds);
     say(
@@ -129,6 +111,68 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
     run.observability = o;
   }
   return run;
+}
+
+/** The whole system, its apps logging warnings only: per-event info lines would measure the logger, not the system. */
+const flowSystem = (broker: Broker) =>
+  LocalSystem.start({
+    broker,
+    portOffset: offset,
+    runDir: join(runDir, broker, 'flow'),
+    appEnv: { LOG_LEVEL: 'warn' },
+    startTimeoutMs: 180_000,
+  });
+
+/** The whole-flow steps: up the offered rates to the knee, then 50% and 80% of it, footprints around them. */
+async function climb(sys: LocalSystem) {
+  await flowStep(sys, 10, 1); // warm-up
+  const idle = footprints(sys);
+  const steps: FlowStep[] = [];
+  for (const rate of cfg.rates) {
+    const step = await flowStep(sys, rate, cfg.stepSeconds);
+    steps.push(step);
+    say(
+      `flow @${rate}/s: accepted p95 ${step.acceptance.p95} ms, shipped ${step.completedPerSecond}/s, convergence p50/p95/p99 ${step.convergence.p50}/${step.convergence.p95}/${step.convergence.p99} ms`,
+    );
+    // Past the knee every further step only builds a longer backlog: stop climbing.
+    if (step.completedPerSecond < 0.7 * rate) break;
+  }
+  const knee =
+    steps.filter(s => s.completedPerSecond >= 0.9 * s.rate && s.acceptance.errors === 0).at(-1)?.rate ?? cfg.rates[0]!;
+  const before = footprints(sys);
+  const half = await flowStep(sys, Math.round(knee / 2), cfg.stepSeconds);
+  const eighty = await flowStep(sys, Math.round(knee * 0.8), cfg.stepSeconds);
+  const loaded = footprints(sys);
+  return { idle, steps, knee, before, half, eighty, loaded };
+}
+
+/** `--only flow`: the whole-flow steps on each broker, for the charts; nothing else is measured. */
+async function flowOnly(at: string) {
+  const parts: FlowPart[] = [];
+  for (const broker of brokers()) {
+    say(`\n== ${broker} (whole flow only)`);
+    const sys = await flowSystem(broker);
+    try {
+      const { steps, knee, half, eighty } = await climb(sys);
+      parts.push({ broker, steps, knee, half, eighty });
+    } finally {
+      await sys.stop();
+    }
+  }
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, `result-flow-${quick ? 'quick' : 'full'}.json`), JSON.stringify({ at, parts }, null, 2));
+  const dir = quick ? runDir : join(REPO_ROOT, 'docs');
+  const source = `Charts from a whole-flow-only run (\`npm run bench -- --only flow${parts.length === 1 ? ` --broker ${parts[0]!.broker}` : ''}\`, ${quick ? 'quick' : 'full'}-mode rates, ${at}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)} at its start), not the run of the tables above: the same steps, measured again.`;
+  await writeCharts(dir, parts.flatMap(flowCharts));
+  if (quick) {
+    say(`charts written to ${dir}`);
+    return;
+  }
+  const file = join(REPO_ROOT, 'docs', 'performance.md');
+  let md = readFileSync(file, 'utf8');
+  for (const p of parts) md = replaceChartBlock(md, p.broker, chartBlock(p.broker, flowCharts(p), source));
+  writeFileSync(file, md);
+  say(`charts written to ${dir}; their links and source line replaced in docs/performance.md`);
 }
 
 /** One load step with V8's profiler in every app; the samples of that step, summed by kind of code. */
@@ -174,6 +218,10 @@ async function main() {
     node: process.version,
   };
   say(`benchmark (${quick ? 'quick' : 'full'} mode) on ${machine.cores} cores, ${machine.cpu}`);
+  if (only === 'flow') {
+    await flowOnly(new Date().toISOString());
+    return;
+  }
   const runs: BrokerRun[] = [];
   // One broker after the other: each run has the whole machine, as the end-to-end suites do.
   for (const broker of brokers()) runs.push(await onBroker(broker));
@@ -182,7 +230,10 @@ async function main() {
   writeFileSync(join(runDir, `result-${result.mode}.json`), JSON.stringify(result, null, 2));
   const md = renderMarkdown(result);
   say('\n' + md);
-  if (!quick) writeFileSync(join(REPO_ROOT, 'docs', 'performance.md'), md);
+  // The charts beside the Markdown that links them: docs/ for the full run, the run folder for a quick one.
+  const dir = quick ? runDir : join(REPO_ROOT, 'docs');
+  await writeCharts(dir, result.runs.flatMap(flowCharts));
+  writeFileSync(join(dir, quick ? 'performance-quick.md' : 'performance.md'), md);
 }
 
 main().catch(err => {

@@ -34,6 +34,8 @@ export interface FlowStep {
   /** Orders SHIPPED per second, from the first order placed to the last one shipped. */
   completedPerSecond: number;
   convergence: Summary;
+  /** Every order's convergence (ms), for the distribution chart. */
+  convergenceValues: number[];
   drainedInMs: number;
 }
 
@@ -80,6 +82,7 @@ export async function flowStep(system: LocalSystem, rate: number, seconds: numbe
       acceptance,
       completedPerSecond: Math.round((all.length / Math.max(1, last - first)) * 1000),
       convergence: summarize(conv, 0, (last - first) / 1000),
+      convergenceValues: conv,
       drainedInMs: Math.max(0, last - loadEnded),
     };
   } finally {

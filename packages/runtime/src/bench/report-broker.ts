@@ -1,6 +1,7 @@
 // The report's sections for one broker: each figure beside its same-run baseline, with the ratio.
 import type { Footprint } from './measure';
 import type { BrokerRun } from './report';
+import { chartBlock, flowCharts } from './charts';
 
 export const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 /** A difference with its sign: +1.20, -0.40. */
@@ -95,6 +96,7 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
     `Knee (highest offered rate still shipped at >= 90% of it, without errors): **${r.knee} orders/s**. The last two rows are 50% and 80% of it.`,
     '',
   );
+  out.push(...chartBlock(r.broker, flowCharts(r), 'Charts from this run.'));
 
   const sv = r.syncVersusEvent;
   out.push(`### ${n}.4 The price of the synchronous chain, everything healthy`, '');

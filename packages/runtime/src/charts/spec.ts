@@ -85,7 +85,7 @@ export function latencyChart(title: string, points: LatencyPoint[], windows: Win
       {
         name: 'latency',
         data: { values },
-        mark: { type: 'line', point: { size: 12 }, strokeWidth: 1.5 },
+        mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
           x: timeAxis,
           y: { field: 'ms', type: 'quantitative', title: 'POST /orders latency (ms, log)', scale: { type: 'log' } },
@@ -95,7 +95,8 @@ export function latencyChart(title: string, points: LatencyPoint[], windows: Win
             type: 'nominal',
             title: 'per bucket',
             sort: ['p50', 'p95'],
-            legend: { symbolType: 'stroke' },
+            // The dash legend has no colour of its own: drawn in grey, or its strokes would not show.
+            legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.5 },
           },
           detail: { field: 'stat' },
         },
@@ -176,7 +177,13 @@ export function convergenceChart(title: string, series: { label: string; ms: num
             scale: { domain: [0, 1] },
             axis: { format: '.0%' },
           },
-          color: { field: 'label', type: 'nominal', title: 'orders' },
+          color: {
+            field: 'label',
+            type: 'nominal',
+            title: 'orders',
+            sort: series.map(x => x.label),
+            legend: { labelLimit: 320 },
+          },
         },
       },
       {
