@@ -3,19 +3,20 @@
 // same-run baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md
 // with its charts beside it (in quick mode, .run/bench/performance-quick.md). `--only flow` runs the whole-flow
 // steps alone and replaces only the charts (and their source line) of docs/performance.md.
-import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { LocalSystem, resolveBroker, type Broker } from '../system';
 import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
-import { flowStep, footprints, syncVersusEvent, type FlowStep } from './flow';
+import { flowStep, syncVersusEvent } from './flow';
+import { climb, flowOnly, flowSystem } from './flow-run';
 import { observabilityCost } from './observability';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
 import { writeCharts } from '../charts';
-import { chartBlock, flowCharts, replaceChartBlock, type FlowPart } from './charts';
+import { flowCharts } from './charts';
 
 const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK === '1';
 const onlyAt = process.argv.indexOf('--only');
@@ -73,9 +74,9 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
   }
 
   let run: BrokerRun;
-  const sys = await flowSystem(broker);
+  const sys = await flowSystem(broker, offset, runDir);
   try {
-    const { idle, steps, knee, before, half, eighty, loaded } = await climb(sys);
+    const { idle, steps, knee, before, half, eighty, loaded } = await climb(sys, cfg, say);
     const busySeconds = cfg.stepSeconds * 2 + (half.drainedInMs + eighty.drainedInMs) / 1000;
     const svv = await syncVersusEvent(sys, cfg.syncRate, cfg.stepSeconds);
     say(
@@ -111,68 +112,6 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
     run.observability = o;
   }
   return run;
-}
-
-/** The whole system, its apps logging warnings only: per-event info lines would measure the logger, not the system. */
-const flowSystem = (broker: Broker) =>
-  LocalSystem.start({
-    broker,
-    portOffset: offset,
-    runDir: join(runDir, broker, 'flow'),
-    appEnv: { LOG_LEVEL: 'warn' },
-    startTimeoutMs: 180_000,
-  });
-
-/** The whole-flow steps: up the offered rates to the knee, then 50% and 80% of it, footprints around them. */
-async function climb(sys: LocalSystem) {
-  await flowStep(sys, 10, 1); // warm-up
-  const idle = footprints(sys);
-  const steps: FlowStep[] = [];
-  for (const rate of cfg.rates) {
-    const step = await flowStep(sys, rate, cfg.stepSeconds);
-    steps.push(step);
-    say(
-      `flow @${rate}/s: accepted p95 ${step.acceptance.p95} ms, shipped ${step.completedPerSecond}/s, convergence p50/p95/p99 ${step.convergence.p50}/${step.convergence.p95}/${step.convergence.p99} ms`,
-    );
-    // Past the knee every further step only builds a longer backlog: stop climbing.
-    if (step.completedPerSecond < 0.7 * rate) break;
-  }
-  const knee =
-    steps.filter(s => s.completedPerSecond >= 0.9 * s.rate && s.acceptance.errors === 0).at(-1)?.rate ?? cfg.rates[0]!;
-  const before = footprints(sys);
-  const half = await flowStep(sys, Math.round(knee / 2), cfg.stepSeconds);
-  const eighty = await flowStep(sys, Math.round(knee * 0.8), cfg.stepSeconds);
-  const loaded = footprints(sys);
-  return { idle, steps, knee, before, half, eighty, loaded };
-}
-
-/** `--only flow`: the whole-flow steps on each broker, for the charts; nothing else is measured. */
-async function flowOnly(at: string) {
-  const parts: FlowPart[] = [];
-  for (const broker of brokers()) {
-    say(`\n== ${broker} (whole flow only)`);
-    const sys = await flowSystem(broker);
-    try {
-      const { steps, knee, half, eighty } = await climb(sys);
-      parts.push({ broker, steps, knee, half, eighty });
-    } finally {
-      await sys.stop();
-    }
-  }
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, `result-flow-${quick ? 'quick' : 'full'}.json`), JSON.stringify({ at, parts }, null, 2));
-  const dir = quick ? runDir : join(REPO_ROOT, 'docs');
-  const source = `Charts from a whole-flow-only run (\`npm run bench -- --only flow${parts.length === 1 ? ` --broker ${parts[0]!.broker}` : ''}\`, ${quick ? 'quick' : 'full'}-mode rates, ${at}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)} at its start), not the run of the tables above: the same steps, measured again.`;
-  await writeCharts(dir, parts.flatMap(flowCharts));
-  if (quick) {
-    say(`charts written to ${dir}`);
-    return;
-  }
-  const file = join(REPO_ROOT, 'docs', 'performance.md');
-  let md = readFileSync(file, 'utf8');
-  for (const p of parts) md = replaceChartBlock(md, p.broker, chartBlock(p.broker, flowCharts(p), source));
-  writeFileSync(file, md);
-  say(`charts written to ${dir}; their links and source line replaced in docs/performance.md`);
 }
 
 /** One load step with V8's profiler in every app; the samples of that step, summed by kind of code. */
@@ -219,7 +158,7 @@ async function main() {
   };
   say(`benchmark (${quick ? 'quick' : 'full'} mode) on ${machine.cores} cores, ${machine.cpu}`);
   if (only === 'flow') {
-    await flowOnly(new Date().toISOString());
+    await flowOnly({ brokers: brokers(), cfg, quick, offset, runDir, say });
     return;
   }
   const runs: BrokerRun[] = [];
