@@ -5,16 +5,21 @@
 //     (every order placed since then, from order's own index; sign-ups from the audit log)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { portsFor, readCatalog, REPO_ROOT } from './catalog';
+import { portsFor, readCatalog } from './catalog';
+import { readToolEnv, toolArgs, type ToolEnv } from './tool-env';
 import { formatReport, verify } from './verify';
 
-const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
-const runDir = process.env.LAB_RUN_DIR ?? join(REPO_ROOT, '.run');
-const urls = Object.fromEntries(readCatalog().map(s => [s.name, `http://127.0.0.1:${portsFor(s, offset).app}`]));
+// Read when a command runs, so a bad variable is reported like any other error (one line, exit 1).
+let env: ToolEnv;
+let urls: Record<string, string>;
+function readEnv(): void {
+  env = readToolEnv();
+  urls = Object.fromEntries(readCatalog().map(s => [s.name, `http://127.0.0.1:${portsFor(s, env.portOffset).app}`]));
+}
 
 function adminToken(): string {
-  if (process.env.LAB_ADMIN_TOKEN) return process.env.LAB_ADMIN_TOKEN;
-  const file = join(runDir, 'tokens.json');
+  if (env.adminToken) return env.adminToken;
+  const file = join(env.runDir, 'tokens.json');
   if (!existsSync(file))
     throw new Error(`no admin token: set LAB_ADMIN_TOKEN or start the system with ./lab up (${file})`);
   return (JSON.parse(readFileSync(file, 'utf8')) as { admin: string }).admin;
@@ -30,7 +35,7 @@ async function call(method: string, url: string, token?: string): Promise<any> {
 
 async function dlq(args: string[]): Promise<void> {
   const desk = `${urls.audit}/admin/dead-letters`;
-  const [cmd, id] = args;
+  const [cmd, id] = toolArgs(args, {}, 'dlq list | show <id> | replay <id>').positionals;
   if (cmd === 'list' || cmd === undefined) {
     const { count, entries } = await call('GET', desk, adminToken());
     process.stdout.write(`${count} dead letter(s)\n`);
@@ -74,13 +79,16 @@ async function placedSince(since: number, now: number): Promise<string[]> {
 }
 
 async function verifyLive(args: string[]): Promise<void> {
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const boundMs = Number(flag('--bound-ms') ?? 60_000);
+  const { values } = toolArgs(
+    args,
+    { since: { type: 'string' }, 'bound-ms': { type: 'string' } },
+    'verify [--since 24h|<ISO instant>] [--bound-ms 60000]',
+  );
+  const boundMs = Number(values['bound-ms'] ?? 60_000);
+  if (!Number.isInteger(boundMs) || boundMs <= 0)
+    throw new Error(`--bound-ms ${values['bound-ms']}: a positive integer`);
   const now = Date.now();
-  const orderIds = await placedSince(sinceOf(flag('--since'), now), now);
+  const orderIds = await placedSince(sinceOf(values.since, now), now);
   const signups = await call('GET', `${urls.audit}/audit?type=UserRegistered`);
   const userIds = [...new Set((signups.entries as { subject: string }[]).map(e => e.subject))];
   const report = await verify({ urls, adminToken: adminToken() }, { orderIds, userIds, boundMs });
@@ -89,12 +97,13 @@ async function verifyLive(args: string[]): Promise<void> {
 }
 
 const [what, ...rest] = process.argv.slice(2);
-(what === 'dlq'
-  ? dlq(rest)
-  : what === 'verify'
-    ? verifyLive(rest)
-    : Promise.reject(new Error('usage: ops-cli dlq|verify ...'))
-).catch((err: Error) => {
-  process.stderr.write(`${err.message}\n`);
-  process.exit(1);
-});
+Promise.resolve()
+  .then(() => {
+    if (what !== 'dlq' && what !== 'verify') throw new Error('usage: ops-cli dlq|verify ...');
+    readEnv();
+    return what === 'dlq' ? dlq(rest) : verifyLive(rest);
+  })
+  .catch((err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  });
