@@ -2,6 +2,7 @@
 // drop rate (a consumer that acknowledges events it never handled: the bug no broker can protect you from).
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
+import { isEventRoute } from './event-routes';
 
 export const FaultSettings = z.strictObject({
   /** Added to every request (ms). */
@@ -77,7 +78,7 @@ export class Faults {
       if (isFaultExempt(ctx.path)) return next();
       const { delayMs, fail, drop } = this.plan();
       if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
-      if (drop && ctx.method === 'POST' && ctx.path.startsWith('/events/')) {
+      if (drop && ctx.method === 'POST' && isEventRoute(ctx.path)) {
         ctx.body = { status: 'SUCCESS', dropped: 'by the dropRate fault knob' };
         return;
       }

@@ -3,6 +3,7 @@
 import type { Context, Next } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
 import { HttpError } from './errors';
+import { EVENTS_SEGMENT } from './event-routes';
 
 /** Constant-time equality of two secrets; a different length is a mismatch, without an early return on content. */
 export function sameSecret(given: string | undefined, expected: string): boolean {
@@ -54,7 +55,7 @@ export interface GuardRule {
 export const DEFAULT_RULES: readonly GuardRule[] = [
   { prefix: 'admin', credential: 'admin' },
   { prefix: 'dapr', credential: 'sidecar' },
-  { prefix: 'events', credential: 'sidecar' },
+  { prefix: EVENTS_SEGMENT, credential: 'sidecar' },
   { prefix: 'sync', credential: 'sidecar' },
 ];
 

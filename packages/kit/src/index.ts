@@ -42,8 +42,6 @@ export {
   DEAD_LETTER_TOPIC,
 } from './subscriptions';
 export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription } from './subscriptions';
-export { memoryDapr, MemoryBus, MemoryState, MemoryInvoker } from './testing/memory';
-export type { Published, Route } from './testing/memory';
 export { runService } from './run';
 export { schedule, scheduledTasks, startTasks } from './tasks';
 export type { PeriodicTask } from './tasks';

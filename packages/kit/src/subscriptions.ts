@@ -16,6 +16,7 @@ import { sameSecret } from './guard';
 import { StateKeyError } from './keys';
 import { deadLetters, type DeadLetterReason } from './metrics';
 import { deliveryMeter } from './delivery-metrics';
+import { eventRoute } from './event-routes';
 
 /** Dead-letter topic shared by every subscription (one place to inspect and replay). */
 export const DEAD_LETTER_TOPIC = DeadLettered.topic;
@@ -47,7 +48,7 @@ export function on<C extends EventContract>(
   return { contract, handle } as unknown as Subscription;
 }
 
-export const routeFor = (c: EventContract) => `/events/${c.topic}`;
+export const routeFor = (c: EventContract) => eventRoute(c.topic);
 
 export interface DaprSubscriptionItem {
   pubsubname: string;
@@ -107,13 +108,13 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
     const raw = (opts.raw ?? []).map(r => ({
       pubsubname: opts.pubsubName,
       topic: r.topic,
-      route: `/events/${r.topic}`,
+      route: eventRoute(r.topic),
     }));
     ctx.body = [...subscriptionList(opts.pubsubName, opts.subscriptions), ...raw];
   });
 
   for (const r of opts.raw ?? []) {
-    router.post(`/events/${r.topic}`, async ctx => {
+    router.post(eventRoute(r.topic), async ctx => {
       if (!requireSidecarToken(ctx, opts.appApiToken)) return;
       const body = requestBody(ctx);
       const log = opts.log.child({ topic: r.topic });

@@ -4,7 +4,6 @@ import { buildEvent, DeadLettered, OrderCreated } from '@lab/contracts';
 import {
   createHttpShell,
   mapBounded,
-  memoryDapr,
   mountSubscriptions,
   NO_FAULTS,
   on,
@@ -13,6 +12,7 @@ import {
   withKeyChecks,
   type StateStore,
 } from '../src';
+import { memoryDapr } from '../src/testing';
 
 describe('withKeyChecks', () => {
   const refusing: StateStore = {

@@ -6,8 +6,6 @@ import {
   metricsListener,
   metricsText,
   mountSubscriptions,
-  MemoryBus,
-  MemoryState,
   NO_FAULTS,
   on,
   PermanentEventError,
@@ -16,6 +14,7 @@ import {
   StateKeyError,
   updateState,
 } from '../src';
+import { MemoryBus, MemoryState } from '../src/testing';
 
 /** A subscriber whose handler does what the event's name says: fail (retry), refuse (permanent), or apply once. */
 function subscriber() {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { memoryDapr, silentLogger } from '@lab/kit/testing';
 import { allEvents } from '@lab/contracts';
 import { BASE, portsFor, readCatalog, REPO_ROOT } from '../src/catalog';
 import { renderRunFile } from '../src/run-file';

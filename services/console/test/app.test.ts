@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { memoryDapr, silentLogger } from '@lab/kit';
+import { memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 

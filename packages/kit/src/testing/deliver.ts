@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { CloudEvent, EventContract } from '@lab/contracts';
 import request from 'supertest';
+import { eventRoute } from '../event-routes';
 import { routeFor } from '../subscriptions';
 import type { MemoryBus } from './memory';
 
@@ -15,7 +16,7 @@ export interface DeliverOptions {
 
 /** One delivery of `event` on `contract`'s topic; the supertest request, so a test can `.expect(200)`. */
 export function deliver(server: TestServer, contract: EventContract | string, event: object, o: DeliverOptions = {}) {
-  const route = typeof contract === 'string' ? `/events/${contract}` : routeFor(contract);
+  const route = typeof contract === 'string' ? eventRoute(contract) : routeFor(contract);
   const req = request(server).post(route).set('Content-Type', 'application/cloudevents+json');
   if (o.appToken) req.set('dapr-api-token', o.appToken);
   return req.send(JSON.stringify(event));
