@@ -1,6 +1,6 @@
 // The report's sections for one broker: each figure beside its same-run baseline, with the ratio.
 import type { Footprint } from './measure';
-import type { BrokerRun } from './report';
+import type { BrokerRun } from './result';
 import { chartBlock, flowCharts } from './charts';
 
 export const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');

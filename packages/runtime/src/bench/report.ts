@@ -1,37 +1,9 @@
 // The benchmark's Markdown report: one section per broker (report-broker.ts), then what limits the system and
 // the figures against the targets.
-import type { Footprint, Summary } from './measure';
-import type { ProfileShare } from './profile';
-import type { ObservabilityCost } from './observability';
-import type { PublishResult } from './publish';
-import type { FlowStep } from './flow';
-import type { DeliveryResult } from './delivery';
+import type { BenchResult, BrokerRun } from './result';
 import { addedPublishP99, brokerSections, cpuPerOrder, f, median, signed } from './report-broker';
 
-type Fps = { service: string; app?: Footprint; daprd?: Footprint }[];
-
-export interface BrokerRun {
-  broker: string;
-  /** Where the apps' CPU went during one step at half the knee (measured on the first broker only). */
-  profile?: { rate: number; seconds: number; orders: number; shares: ProfileShare[] };
-  /** daprd's CPU per order with tracing and metrics as shipped, and with both off (first broker only). */
-  observability?: ObservabilityCost;
-  publish: PublishResult[];
-  delivery: DeliveryResult[];
-  steps: FlowStep[];
-  knee: number;
-  half: FlowStep;
-  eighty: FlowStep;
-  syncVersusEvent: { rate: number; event: Summary; sync: Summary };
-  footprint: { idle: Fps; before: Fps; loaded: Fps; busySeconds: number };
-}
-
-export interface BenchResult {
-  machine: { cores: number; cpu: string; memoryGb: number; node: string };
-  mode: string;
-  at: string;
-  runs: BrokerRun[];
-}
+export type { BenchResult, BrokerRun } from './result';
 
 export function renderMarkdown(r: BenchResult): string {
   const out: string[] = [];

@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { writeCharts, type Chart } from '../charts';
 import { LocalSystem, type SystemOptions } from '../system';
-import { renderMarkdown, type Table } from './markdown';
+import { renderMarkdown, type Claim, type Table } from './markdown';
 
-export interface Claim {
-  claim: string;
-  holds: boolean;
-  evidence: string;
-}
+export type { Claim };
 
 export interface DemoResult {
   measurements: Record<string, unknown>;

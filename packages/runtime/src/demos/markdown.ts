@@ -1,6 +1,12 @@
 // A demo report as Markdown: the machine, the verdicts, then the measured tables.
 import { chartLink, type Chart } from '../charts';
-import type { Claim } from './harness';
+
+/** One claim of the lecture as a demo judged it, with what it saw. */
+export interface Claim {
+  claim: string;
+  holds: boolean;
+  evidence: string;
+}
 
 export interface Table {
   title: string;
