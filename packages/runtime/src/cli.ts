@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { startChaosServer } from './chaos';
 import { signalRecorded } from './pid-file';
 import { LocalSystem, resolveBroker, type Broker } from './system';
-import { BASE, REPO_ROOT } from './catalog';
+import { BASE } from './catalog';
+import { readToolEnv } from './tool-env';
 import { LIVE_CONSOLE, liveConsoleEnv, liveConsoleUrl } from './live-console';
 
 function table(system: LocalSystem): string {
@@ -31,7 +32,7 @@ async function up(broker: Broker): Promise<void> {
       ? 'Starting Redis (state), Kafka (broker) and every service with its sidecar; ready means each consumer group has its partitions (about 10 s)...\n'
       : 'Starting Redis (broker and state) and every service with its sidecar...\n',
   );
-  const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
+  const offset = readToolEnv().portOffset;
   // The chaos API (same as the in-cluster controller): stop/start/kill a service, set its fault knobs. Its token is
   // made first: the live console's buttons call it.
   const chaosPort = BASE.chaos + offset;
@@ -75,7 +76,7 @@ async function up(broker: Broker): Promise<void> {
 }
 
 function down(): void {
-  const pidFile = join(process.env.LAB_RUN_DIR ?? join(REPO_ROOT, '.run'), 'pids.json');
+  const pidFile = join(readToolEnv().runDir, 'pids.json');
   if (!existsSync(pidFile)) {
     process.stdout.write('nothing is running\n');
     return;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE, portEnvName, portsFor, readCatalog, REPO_ROOT, type Ports, type ServiceEntry } from './catalog';
+import { readToolEnv } from './tool-env';
 import { LIVE_CONSOLE } from './live-console';
 import { formatAppLine, prefixer, redisLineWorthShowing, sidecarLineWorthShowing } from './console';
 import {
@@ -110,7 +111,7 @@ export class LocalSystem {
   readonly appApiToken = randomBytes(16).toString('hex');
   readonly daprApiToken = randomBytes(16).toString('hex');
   /** Bearer token of every service's admin API (fault knobs, delivery counters, dead letters). */
-  readonly adminToken = process.env.LAB_ADMIN_TOKEN || randomBytes(16).toString('hex');
+  readonly adminToken = readToolEnv().adminToken || randomBytes(16).toString('hex');
   private redis: ManagedProcess;
   private readonly kafka: ManagedProcess | undefined;
   private readonly kafkaPorts: { broker: number; controller: number };
@@ -119,8 +120,9 @@ export class LocalSystem {
   private readonly deferred: Set<string>;
 
   private constructor(opts: SystemOptions) {
-    const offset = opts.portOffset ?? Number(process.env.LAB_PORT_OFFSET ?? 0);
-    this.runDir = opts.runDir ?? process.env.LAB_RUN_DIR ?? join(REPO_ROOT, '.run');
+    const env = readToolEnv();
+    const offset = opts.portOffset ?? env.portOffset;
+    this.runDir = opts.runDir ?? env.runDir;
     this.pidFile = join(this.runDir, 'pids.json');
     this.timeoutMs = opts.startTimeoutMs ?? 60_000;
     this.deferred = new Set(opts.deferred ?? []);

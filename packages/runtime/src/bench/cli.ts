@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
+import { readToolEnv } from '../tool-env';
 import { LocalSystem, resolveBroker, type Broker } from '../system';
 import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
@@ -22,7 +23,7 @@ const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK ==
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 if (only !== undefined && only !== 'flow') throw new Error(`--only takes flow, not ${only}`);
-const offset = Number(process.env.LAB_PORT_OFFSET ?? 15_000);
+const offset = readToolEnv(process.env, { portOffset: 15_000 }).portOffset;
 const runDir = join(REPO_ROOT, '.run', 'bench');
 const cfg = quick
   ? { reps: 1, rate: 200, seconds: 2, concurrency: 8, rates: [20, 60], stepSeconds: 3, syncRate: 10 }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryMeter, metricsListener, metricsRegistry, metricsText, resetMetrics } from '@lab/kit';
 import { REPO_ROOT } from '../catalog';
+import { readToolEnv } from '../tool-env';
 import { LocalSystem, resolveBroker } from '../system';
 import { flowStep, footprints } from './flow';
 
@@ -75,7 +76,7 @@ async function cpuPerOrder(quiet: boolean, rate: number, seconds: number) {
   );
   const sys = await LocalSystem.start({
     broker: resolveBroker(),
-    portOffset: Number(process.env.LAB_PORT_OFFSET ?? 15_000),
+    portOffset: readToolEnv(process.env, { portOffset: 15_000 }).portOffset,
     runDir,
     appEnv: { LOG_LEVEL: 'warn', ...(quiet ? { NODE_OPTIONS: `--require ${preload}` } : {}) },
     startTimeoutMs: 180_000,

@@ -3,6 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
+import { readToolEnv } from '../tool-env';
 import { writeCharts, type Chart } from '../charts';
 import { LocalSystem, type SystemOptions } from '../system';
 import { renderMarkdown, type Claim, type Table } from './markdown';
@@ -43,7 +44,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function runDemo(spec: DemoSpec): Promise<never> {
   const short = isShort();
-  const offset = Number(process.env.LAB_PORT_OFFSET ?? 0);
+  const offset = readToolEnv().portOffset;
   const runDir = join(REPO_ROOT, '.run', `demo-${spec.name}`);
   const started = Date.now();
   const loadAverage = loadavg()[0] ?? 0;
