@@ -48,6 +48,15 @@ export async function kubeJson<T = any>(...args: string[]): Promise<T> {
 
 /** Installs (or upgrades) the chart with a dev profile and this cluster's values, and waits for it. */
 export async function installChart(profile: 'redis' | 'kafka', extra: string[] = []): Promise<void> {
+  try {
+    await helmInstall(profile, extra);
+  } catch (err) {
+    // helm --wait says only 'context deadline exceeded': say which pods were not ready, and why.
+    throw new Error(`${(err as Error).message}\n${await whyNotReady()}`, { cause: err });
+  }
+}
+
+async function helmInstall(profile: 'redis' | 'kafka', extra: string[]): Promise<void> {
   await helm(
     'upgrade',
     '--install',
@@ -68,6 +77,31 @@ export async function installChart(profile: 'redis' | 'kafka', extra: string[] =
     '--timeout',
     '8m',
   );
+}
+
+/** The namespace's pods, its warning events and the node's allocated resources: what a failed wait needs. */
+export async function whyNotReady(): Promise<string> {
+  const part = async (title: string, f: () => Promise<string>) => {
+    try {
+      return `--- ${title}\n${(await f()).trim()}`;
+    } catch (err) {
+      return `--- ${title}: could not be read (${(err as Error).message.split('\n')[0]})`;
+    }
+  };
+  return [
+    await part('pods', () => kubectlNs('get', 'pods', '-o', 'wide')),
+    await part('warning events, newest last', async () =>
+      (await kubectlNs('get', 'events', '--field-selector', 'type=Warning', '--sort-by', '.lastTimestamp'))
+        .split('\n')
+        .slice(-25)
+        .join('\n'),
+    ),
+    await part('the node', async () => {
+      const d = await kubectl('describe', 'nodes');
+      const at = d.indexOf('Allocated resources:');
+      return at < 0 ? d.slice(-1500) : d.slice(at, at + 800);
+    }),
+  ].join('\n');
 }
 
 export interface PodSummary {

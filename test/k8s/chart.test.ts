@@ -170,6 +170,36 @@ describe.each(['redis', 'kafka'] as const)('the chaos controller (profile %s)', 
   });
 });
 
+/**
+ * What the dev release may request on the CI's kind node: 2000m allocatable less the 850m that Kubernetes requests
+ * there (kube-apiserver 250m, controller-manager 200m, scheduler 100m, etcd 100m, two coredns 100m; the Dapr control
+ * plane requests none), measured with `kubectl describe node` on the cluster `./lab cluster up` makes, less a margin.
+ */
+const DEV_RELEASE_CPU_BUDGET_M = 800;
+
+/** CPU millicores: "50m", "0.5", "1". */
+const millicores = (q: unknown): number => {
+  const s = String(q ?? '0');
+  return s.endsWith('m') ? Number(s.slice(0, -1)) : Math.round(Number(s) * 1000);
+};
+
+/** The release's CPU requests (apps, their injected daprd, infra), and with one surge pod per rolling Deployment. */
+function cpuRequests(objs: K8sObject[]): { requested: number; withSurge: number } {
+  let requested = 0;
+  let surge = 0;
+  for (const o of objs.filter(x => ['Deployment', 'StatefulSet'].includes(x.kind))) {
+    const t = o.spec.template;
+    const containers: { resources?: { requests?: { cpu?: string } } }[] = t.spec.containers ?? [];
+    let pod = containers.reduce((sum, c) => sum + millicores(c.resources?.requests?.cpu), 0);
+    if (t.metadata?.annotations?.['dapr.io/enabled'] === 'true') {
+      pod += millicores(t.metadata.annotations['dapr.io/sidecar-cpu-request']);
+    }
+    requested += pod * (o.spec.replicas ?? 1);
+    if (o.kind === 'Deployment' && o.spec.strategy?.type !== 'Recreate') surge += pod;
+  }
+  return { requested, withSurge: requested + surge };
+}
+
 describe('dev profiles', () => {
   it.each([
     ['redis', ['redis', 'zipkin']],
@@ -186,6 +216,38 @@ describe('dev profiles', () => {
     expect(names).toEqual([...infra].sort());
     expect(find(objects(profile), 'Component', 'pubsub').spec.type).toBe(`pubsub.${profile}`);
   });
+
+  // The whole release on one 2-core kind node beside Kubernetes and Dapr (tools/cluster): `helm upgrade` rolls every
+  // service at once, and each rollout first schedules one new pod beside the old (maxSurge), so the node must hold
+  // the release's requests plus one more pod of every rolling Deployment. With the production requests it did not:
+  // the surge pods stayed Pending and the upgrade's --wait ran out (CI of stop 20).
+  it.each(['redis', 'kafka'] as const)(
+    '%s reserves little enough CPU for a rolling upgrade on a 2-core node',
+    profile => {
+      const cpu = cpuRequests(objects(profile));
+      expect({ profile, ...cpu, fits: cpu.withSurge <= DEV_RELEASE_CPU_BUDGET_M }).toEqual({
+        profile,
+        ...cpu,
+        fits: true,
+      });
+      // Tilt's live update gives the app containers dev.resources instead: that too.
+      const live = cpuRequests(renderChart(profile, ['--set', 'dev.liveUpdate=true']));
+      expect({ profile, liveUpdate: live.withSurge <= DEV_RELEASE_CPU_BUDGET_M }).toEqual({
+        profile,
+        liveUpdate: true,
+      });
+      // The control: the chart's own (production) requests, one replica each, would not fit.
+      const prod = cpuRequests(
+        renderChart(profile, [
+          '--set',
+          'defaults.resources.requests.cpu=50m',
+          '--set',
+          'defaults.dapr.sidecar.cpuRequest=50m',
+        ]),
+      );
+      expect(prod.withSurge).toBeGreaterThan(DEV_RELEASE_CPU_BUDGET_M);
+    },
+  );
 
   it('makes the token Secrets itself', () => {
     const secrets = objects('redis')
