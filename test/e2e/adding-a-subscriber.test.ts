@@ -1,5 +1,5 @@
 // docs/adding-a-subscriber.md, followed step by step in a copy of the repository: the new service's files are
-// taken from the page itself, the catalog gets the page's entry, `npm run gen` and the lockfile step run, and the
+// taken from the page itself, the catalog gets the page's entry, `./lab gen` and the lockfile step run, and the
 // copy's own runtime starts the new service beside order, payment and the gateway. It receives the facts, and no
 // publisher's file changed. (Broker-agnostic: it runs on Redis; the other broker's suites cover the brokers.)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -75,7 +75,7 @@ onRedis('docs/adding-a-subscriber.md, followed in a copy of the repository', () 
     ]);
   });
 
-  it('steps 1-3: the files, one catalog entry, npm run gen and the lockfile; no publisher changes', () => {
+  it('steps 1-3: the files, one catalog entry, ./lab gen and the lockfile; no publisher changes', () => {
     for (const { file, body } of pageFiles(readFileSync(PAGE, 'utf8'))) {
       if (file === 'services/catalog.json#services') {
         const path = join(copy, 'services', 'catalog.json');
@@ -87,8 +87,9 @@ onRedis('docs/adding-a-subscriber.md, followed in a copy of the repository', () 
         writeFileSync(join(copy, file), body);
       }
     }
-    run(process.execPath, ['packages/runtime/dist/gen.js']);
+    // The page's order: the lockfile, then what `./lab gen` runs once it has installed and built.
     run('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund', '--ignore-scripts']);
+    run(process.execPath, ['packages/runtime/dist/gen.js']);
     run('npx', ['tsc', '--build']);
 
     const changed = run('git', ['status', '--porcelain'])

@@ -22,17 +22,21 @@ afterAll(async () => {
   await exited;
 });
 
-/** Runs an npm script of the repository against this running system; resolves its exit code and output. */
-function npmRun(args: string[]): Promise<{ code: number | null; out: string }> {
+/**
+ * Runs `./lab <args>` (the README's own commands) against this running system: its exit code, its standard output
+ * (the answer) and everything it printed (provisioning's progress and errors go to standard error).
+ */
+function lab(args: string[]): Promise<{ code: number | null; out: string; all: string }> {
   return new Promise(resolve => {
-    const p = spawn('npm', ['run', '--silent', ...args], {
+    const p = spawn(join(REPO_ROOT, 'lab'), args, {
       cwd: REPO_ROOT,
       env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
     });
     let out = '';
-    p.stdout.on('data', d => (out += d.toString()));
-    p.stderr.on('data', d => (out += d.toString()));
-    p.once('exit', code => resolve({ code, out }));
+    let all = '';
+    p.stdout.on('data', d => ((out += d.toString()), (all += d.toString())));
+    p.stderr.on('data', d => (all += d.toString()));
+    p.once('exit', code => resolve({ code, out, all }));
   });
 }
 
@@ -70,16 +74,16 @@ describe('chaos API of the local runtime', () => {
     expect((await http('POST', `${chaos}/services/nope/stop`, '', auth)).status).toBe(404);
   });
 
-  it('npm run verify checks the live system; npm run dlq lists, shows and refuses to replay a malformed event', async () => {
+  it('./lab verify checks the live system; ./lab dlq lists, shows and refuses to replay a malformed event', async () => {
     // Every order placed today, from order's own index (not audit's window): amounts, effects and stats checked.
-    const v = await npmRun(['verify', '--', '--since', '24h', '--bound-ms', '60000']);
-    expect(v.out).toMatch(/live system: OK/);
-    expect(v.out).toMatch(/orders accepted [1-9]\d*: .*lost 0/);
-    expect(v.out).toMatch(/facts counted by stats [1-9]/);
+    const v = await lab(['verify', '--since', '24h', '--bound-ms', '60000']);
+    expect(v.all).toMatch(/live system: OK/);
+    expect(v.all).toMatch(/orders accepted [1-9]\d*: .*lost 0/);
+    expect(v.all).toMatch(/facts counted by stats [1-9]/);
     expect(v.code).toBe(0);
-    const bad = await npmRun(['verify', '--', '--since', 'yesterday']);
+    const bad = await lab(['verify', '--since', 'yesterday']);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/--since yesterday: expected/);
+    expect(bad.all).toMatch(/--since yesterday: expected/);
 
     // A faulty publisher's event: every consumer of the topic sets it aside with the reason.
     const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { dapr: string };
@@ -93,17 +97,17 @@ describe('chaos API of the local runtime', () => {
     // One dead letter per subscriber of the topic (`./lab up` runs them all, the live console included).
     const subscribers = readCatalog().filter(s => s.subscribes.includes('user-registered')).length;
     const want = new RegExp(`^${subscribers} dead letter\\(s\\)`);
-    let list = await npmRun(['dlq', '--', 'list']);
+    let list = await lab(['dlq', 'list']);
     for (const deadline = Date.now() + 30_000; !want.test(list.out) && Date.now() < deadline;) {
-      list = await npmRun(['dlq', '--', 'list']);
+      list = await lab(['dlq', 'list']);
     }
     expect(list.out).toMatch(want);
     expect(list.out).toMatch(/user-registered/);
     const id = list.out.split('\n')[1]!.split(' ')[0]!;
-    const show = await npmRun(['dlq', '--', 'show', id]);
+    const show = await lab(['dlq', 'show', id]);
     expect(JSON.parse(show.out).original).toMatchObject(malformed); // as delivered: daprd adds topic, time, trace fields
-    const replay = await npmRun(['dlq', '--', 'replay', id]);
+    const replay = await lab(['dlq', 'replay', id]);
     expect(replay.code).toBe(1);
-    expect(replay.out).toMatch(/not_replayable/);
+    expect(replay.all).toMatch(/not_replayable/);
   });
 });

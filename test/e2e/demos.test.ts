@@ -15,15 +15,12 @@ interface Report {
 
 function runDemo(name: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'demos', `${name}.js`), '--short'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // The README's command (`./lab` execs node, so a signal to this child reaches the demo itself).
+    const child = spawn(join(REPO_ROOT, 'lab'), ['demo', name, '--short'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let overdue = false;
     // A demo that overruns is stopped (SIGTERM: it stops what it started) before jest's own timeout, so it cannot

@@ -10,7 +10,7 @@ import { CHART, run, type K8sObject, renderChart, tool } from './tools';
 const promtool = () => prometheusTool('promtool');
 
 describe('the Grafana dashboard (helm/eda-lab/files/dashboard.json)', () => {
-  it('is what npm run gen writes (packages/runtime/src/dashboard.ts)', () => {
+  it('is what ./lab gen writes (packages/runtime/src/dashboard.ts)', () => {
     expect(readFileSync(DASHBOARD, 'utf8')).toBe(renderDashboard());
   });
 

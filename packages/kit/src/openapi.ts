@@ -127,7 +127,7 @@ const ABOUT =
   ' Every error is one JSON shape, `ErrorBody`; each response lists the codes it may carry. An unknown route is a ' +
   'JSON 404 (`not_found`), a known path with another method a 405 (`method_not_allowed`, with `Allow`). Routes ' +
   'under /admin need `Authorization: Bearer <ADMIN_TOKEN>`. Generated from the zod schemas in packages/contracts ' +
-  '(`npm run gen` writes docs/openapi/); each public service serves it at GET /openapi.json.';
+  '(`./lab gen` writes docs/openapi/); each public service serves it at GET /openapi.json.';
 
 /** The OpenAPI 3.1 document of a service: its declared API and the shell's routes. */
 export function openApiDocument(api: HttpApi): OpenApiObject {

@@ -1,4 +1,4 @@
-// The Grafana dashboard of the metrics contract (docs/observability.md): `npm run gen` writes it to
+// The Grafana dashboard of the metrics contract (docs/observability.md): `./lab gen` writes it to
 // helm/eda-lab/files/dashboard.json, which the chart ships as a ConfigMap for Grafana's sidecar. Every query is plain
 // PromQL (no Grafana variable inside one), so test/e2e/prometheus.test.ts can ask a real Prometheus each of them.
 

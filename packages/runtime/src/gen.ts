@@ -1,4 +1,4 @@
-// `npm run gen`: writes the files derived from the catalog and the contracts.
+// `./lab gen`: writes the files derived from the catalog and the contracts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readCatalog, REPO_ROOT } from './catalog';

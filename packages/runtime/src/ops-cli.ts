@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Operator commands against a running system (`./lab up`): the dead-letter desk and the verifier.
-//   npm run dlq -- list | show <id> | replay <id>
-//   npm run verify [-- --since 24h|<ISO instant>] [--bound-ms 60000]
+//   ./lab dlq list | show <id> | replay <id>
+//   ./lab verify [--since 24h|<ISO instant>] [--bound-ms 60000]
 //     (every order placed since then, from order's own index; sign-ups from the audit log)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

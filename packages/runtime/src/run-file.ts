@@ -4,7 +4,7 @@ import { portsFor, type ServiceEntry } from './catalog';
 import { SIDECAR } from './daprd-args';
 
 export const RUN_FILE_HEADER = [
-  '# Generated from services/catalog.json by `npm run gen`; a unit test fails when it drifts.',
+  '# Generated from services/catalog.json by `./lab gen`; a unit test fails when it drifts.',
   '# For Dapr CLI users: start Redis first, then run from the repository root (after ./lab provision):',
   '#   redis-server --port 6380 --appendonly yes &',
   '#   LAB_REDIS_HOST=127.0.0.1:6380 LAB_RUN_DIR=$PWD/.run dapr run -f dapr.yaml',

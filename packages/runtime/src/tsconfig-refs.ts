@@ -1,5 +1,5 @@
 // The TypeScript project references, derived from the workspaces' package.json: a workspace references the
-// workspaces it depends on, and the root tsconfig.json every workspace. `npm run gen` writes them; a unit test
+// workspaces it depends on, and the root tsconfig.json every workspace. `./lab gen` writes them; a unit test
 // fails when one drifts, so adding a workspace or a dependency never needs a hand-edited reference.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

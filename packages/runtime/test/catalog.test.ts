@@ -56,13 +56,13 @@ describe('services/catalog.json', () => {
 });
 
 describe('dapr.yaml', () => {
-  it('is what `npm run gen` renders from the catalog', () => {
+  it('is what `./lab gen` renders from the catalog', () => {
     expect(readFileSync(join(REPO_ROOT, 'dapr.yaml'), 'utf8')).toBe(renderRunFile(catalog));
   });
 });
 
 describe('docs/asyncapi.yaml', () => {
-  it('is what `npm run gen` renders from the contracts and the catalog', () => {
+  it('is what `./lab gen` renders from the contracts and the catalog', () => {
     expect(readFileSync(join(REPO_ROOT, 'docs', 'asyncapi.yaml'), 'utf8')).toBe(renderAsyncApi(catalog));
   });
 
@@ -74,7 +74,7 @@ describe('docs/asyncapi.yaml', () => {
 
 describe('docs/openapi/<service>.json', () => {
   it.each(publicApis(catalog).map(api => [api.service, api] as const))(
-    'docs/openapi/%s.json is what `npm run gen` renders from packages/contracts',
+    'docs/openapi/%s.json is what `./lab gen` renders from packages/contracts',
     (_name, api) => {
       const file = openApiFile(api.service);
       let committed = '';
@@ -83,7 +83,7 @@ describe('docs/openapi/<service>.json', () => {
       } catch {
         // missing: reported below like a stale one
       }
-      const stale = `${file} is not what the code generates: run \`npm run build && npm run gen\` and commit it`;
+      const stale = `${file} is not what the code generates: run \`./lab gen\` and commit it`;
       expect(committed === renderOpenApi(api) ? 'up to date' : stale).toBe('up to date');
     },
   );

@@ -1,4 +1,4 @@
-// Project references follow package.json: `npm run gen` writes them, and this fails when one was edited by hand.
+// Project references follow package.json: `./lab gen` writes them, and this fails when one was edited by hand.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../src/catalog';
 import { expectedReferences, referenceDrift, workspaces, writeReferences } from '../src/tsconfig-refs';
 
 describe('TypeScript project references', () => {
-  it('match what every workspace depends on (run `npm run gen` when this fails)', () => {
+  it('match what every workspace depends on (run `./lab gen` when this fails)', () => {
     expect(referenceDrift()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --broker redis|kafka] [-- --only flow]`: starts what it needs, measures against
+// `./lab bench [--quick] [--broker redis|kafka] [--only flow]`: starts what it needs, measures against
 // same-run baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md
 // with its charts beside it (in quick mode, .run/bench/performance-quick.md). `--only flow` runs the whole-flow
 // steps alone and replaces only the charts (and their source line) of docs/performance.md.

@@ -83,7 +83,7 @@ export async function flowOnly({ brokers, cfg, quick, offset, runDir, say }: Flo
     say(`charts written to ${dir}`);
     return;
   }
-  const command = `npm run bench -- --only flow${brokers.length === 1 ? ` --broker ${brokers[0]}` : ''}`;
+  const command = `./lab bench --only flow${brokers.length === 1 ? ` --broker ${brokers[0]}` : ''}`;
   const source = `Charts from a whole-flow-only run (\`${command}\`, ${mode}-mode rates, ${at}, ${cpus().length} cores, load average ${load.toFixed(2)} at its start), not the run of the tables above: the same steps, measured again.`;
   const file = join(REPO_ROOT, 'docs', 'performance.md');
   let md = readFileSync(file, 'utf8');

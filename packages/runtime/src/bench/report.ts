@@ -10,7 +10,7 @@ export function renderMarkdown(r: BenchResult): string {
   const m = r.machine;
   out.push('# Performance', '');
   out.push(
-    `Measured ${r.at} in ${r.mode} mode on **this project's 2-core development machine** (${m.cores} cores, ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}), everything on one host: Redis (the state store, and the broker in the Redis run), Kafka in the Kafka run, nine apps, nine daprd 1.18.0, and the load generator (a separate process from every measured one). Numbers from a 2-core box shared by 20 processes are a floor, not a capacity plan. Regenerate with \`npm run bench\` (full) or \`npm run bench -- --quick\`; \`-- --broker kafka\` measures one broker.`,
+    `Measured ${r.at} in ${r.mode} mode on **this project's 2-core development machine** (${m.cores} cores, ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}), everything on one host: Redis (the state store, and the broker in the Redis run), Kafka in the Kafka run, nine apps, nine daprd 1.18.0, and the load generator (a separate process from every measured one). Numbers from a 2-core box shared by 20 processes are a floor, not a capacity plan. Regenerate with \`./lab bench\` (full) or \`./lab bench --quick\`; \`-- --broker kafka\` measures one broker.`,
     '',
     'Each step of the whole-flow benchmark offers a fixed arrival rate of `POST /orders` (open model), then waits until every accepted order is `SHIPPED`. Convergence is `updatedAt - createdAt` of the shipped order (three hops: payment with its synchronous gateway call, delivery, order). Shipped/s counts from the first order placed to the last one shipped.',
     '',

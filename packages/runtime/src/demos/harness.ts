@@ -100,7 +100,7 @@ export async function runDemo(spec: DemoSpec): Promise<never> {
   // Only a run whose every claim holds replaces the committed report.
   if (spec.docs && process.argv.includes('--docs') && report.ok) {
     const docsDir = join(REPO_ROOT, 'docs');
-    const command = `npm run demo:${spec.name} -- --docs${short ? ' --short' : ''}`;
+    const command = `./lab demo ${spec.name} --docs${short ? ' --short' : ''}`;
     const head = [`<!-- Written by \`${command}\` (charts beside it); rerun it for your own machine. -->`, ''];
     await writeCharts(docsDir, charts);
     writeFileSync(join(docsDir, `${spec.docs}.md`), renderMarkdown(report, result.tables, charts, head));
