@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes } from 'kafkajs';
 import { kafkaClient, waitFor, type LocalSystem } from '@lab/runtime';
-import { RespClient } from '../../packages/runtime/src/bench/resp';
+import { RespClient } from '../../packages/runtime/src/resp';
 import { BROKER } from './broker';
 import { http, publishVia, startSystem } from './helpers';
 

@@ -1,42 +1,10 @@
 // A private redis-server for the lab: its own port, data folder, append-only file and password (so no other
 // process on the host can read the streams or XADD a forged event).
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { ManagedProcess } from './process';
+import { RespClient } from './resp';
 import { waitFor } from './wait';
-
-const execFileAsync = promisify(execFile);
-
-/** Sends one inline command (after AUTH when a password is given) and resolves its first reply line. */
-export function redisCommand(port: number, command: string, password?: string, timeoutMs = 1000): Promise<string> {
-  const lines = password ? [`AUTH ${password}`, command] : [command];
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`redis ${command}: no answer in ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.once('error', err => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    sock.on('data', d => {
-      buf += d.toString();
-      const replies = buf.split('\r\n');
-      if (replies.length > lines.length) {
-        clearTimeout(timer);
-        sock.end();
-        // A refused AUTH is the answer: the command after it was not run.
-        resolve(password && replies[0] !== '+OK' ? replies[0]! : replies[lines.length - 1]!);
-      }
-    });
-    sock.write(lines.map(l => `${l}\r\n`).join(''));
-  });
-}
 
 export function redisProcess(
   port: number,
@@ -79,10 +47,14 @@ export function redisProcess(
 }
 
 export async function waitForRedis(port: number, password: string, timeoutMs = 15000): Promise<void> {
-  await waitFor(async () => ((await redisCommand(port, 'PING', password)) === '+PONG' ? true : undefined), {
-    timeoutMs,
-    what: `redis on 127.0.0.1:${port} to answer PING`,
-  });
+  await waitFor(
+    async () =>
+      (await RespClient.call(port, ['PING'], password).catch(() => undefined)) === 'PONG' ? true : undefined,
+    {
+      timeoutMs,
+      what: `redis on 127.0.0.1:${port} to answer PING`,
+    },
+  );
 }
 
 // Marks every delivery a consumer group still holds as idle for `idleMs`, so the group's next reader claims it
@@ -109,12 +81,14 @@ export async function releasePending(
   idleMs: number,
 ): Promise<number> {
   if (streams.length === 0) return 0;
-  const { stdout } = await execFileAsync(
-    'redis-cli',
-    ['-p', String(redis.port), 'EVAL', RELEASE_PENDING, String(streams.length), ...streams, group, String(idleMs)],
-    { timeout: 5000, env: { ...process.env, ...redisCliEnv(redis.password) } },
+  const n = await RespClient.call(
+    redis.port,
+    ['EVAL', RELEASE_PENDING, String(streams.length), ...streams, group, String(idleMs)],
+    redis.password,
+    5000,
   );
-  return Number(stdout.trim()) || 0;
+  if (n instanceof Error) throw new Error(`releasing what ${group} held failed: ${n.message}`);
+  return Number(n) || 0;
 }
 
 /** redis-cli reads its password from REDISCLI_AUTH (never `-a`, which shows it in argv). */

@@ -1,7 +1,7 @@
 // How many records a topic holds, read from the broker itself: the stream length on Redis (XLEN), the sum over
 // partitions of the high watermark minus the low one on Kafka. Both count what reached the bus, not what a
 // subscriber consumed. Reading the broker puts no load on the apps being measured or tested.
-import { RespClient } from './bench/resp';
+import { RespClient } from './resp';
 import { kafkaClient } from './kafka';
 import type { LocalSystem } from './system';
 

@@ -4,7 +4,7 @@
 // compression), read back by a kafkajs consumer group.
 import { kafkaClient } from '../kafka';
 import type { LocalSystem } from '../system';
-import { RespClient } from './resp';
+import { RespClient } from '../resp';
 
 export interface DirectProducer {
   /** What the report calls this baseline. */
