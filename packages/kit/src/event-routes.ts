@@ -10,3 +10,7 @@ export const eventRoute = (topic: string) => `/${EVENTS_SEGMENT}/${topic}`;
 
 /** Whether a (normalised) path is a delivery route. */
 export const isEventRoute = (path: string) => path.startsWith(`/${EVENTS_SEGMENT}/`);
+
+/** The topic of a delivery route (`/events/order-created` -> `order-created`), or undefined for any other path. */
+export const topicOfEventRoute = (path: string): string | undefined =>
+  new RegExp(`^/${EVENTS_SEGMENT}/([a-z0-9-]+)$`).exec(path)?.[1];

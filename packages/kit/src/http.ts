@@ -10,6 +10,7 @@ import { Faults } from './faults';
 import { accessGuard, DEFAULT_RULES, type GuardRule } from './guard';
 import { httpDuration, methodLabel, useServiceLabel } from './metrics';
 import { requestBody } from './request';
+import { topicOfEventRoute } from './event-routes';
 
 export const BODY_LIMIT = '64kb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
@@ -86,7 +87,7 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
   // Count every delivery (redeliveries included) before anything can fail it: after the token check, and only for
   // a topic this app subscribes to (a route exists), so strangers cannot grow the counters.
   app.use(async (ctx, next) => {
-    const topic = /^\/events\/([a-z0-9-]+)$/.exec(ctx.path)?.[1];
+    const topic = topicOfEventRoute(ctx.path);
     if (topic && ctx.method === 'POST' && router.match(ctx.path, 'POST').route) {
       const body = requestBody(ctx) as { id?: unknown } | undefined;
       deliveries.record(topic, typeof body?.id === 'string' ? body.id : undefined);

@@ -43,13 +43,13 @@ export {
 } from './subscriptions';
 export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription } from './subscriptions';
 export { runService } from './run';
-export { schedule, scheduledTasks, startTasks } from './tasks';
+export { startTasks } from './tasks';
 export type { PeriodicTask } from './tasks';
 export { updateState, capped, shardOf } from './update';
 export type { Mutation, UpdateResult } from './update';
 export { newTraceparent, traceIdOf, traceparentFrom } from './trace';
-export { loadServiceConfig, startService, serviceShell, mountEvents } from './service';
-export type { ServiceDeps, AppDeps } from './service';
+export { defineService, loadServiceConfig, startService } from './service';
+export type { AppDeps, ServiceApp, ServiceDeps, ServiceRouter, ServiceSpec } from './service';
 export { Faults, FaultSettings, NO_FAULTS, isFaultExempt } from './faults';
 export { DeliveryCounter, mountAdmin, requireAdmin } from './admin';
 export { accessGuard, checkCredential, DEFAULT_RULES, normalisePath, ruleFor, sameSecret } from './guard';

@@ -2,11 +2,13 @@
 import type Koa from 'koa';
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
-import { startTasks } from './tasks';
+import { startTasks, type PeriodicTask } from './tasks';
 import { startMetricsListener } from './metrics-listener';
 
 export interface RunOptions {
   app: Koa;
+  /** The app's periodic tasks (ServiceApp.tasks), started once it listens and stopped on shutdown. */
+  tasks?: readonly PeriodicTask[];
   host: string;
   port: number;
   log: Logger;
@@ -25,7 +27,7 @@ export function runService(opts: RunOptions): Promise<Server> {
     server.once('error', reject);
     server.once('listening', () => {
       opts.log.info({ host: opts.host, port: opts.port }, 'listening');
-      stopTasks = startTasks(opts.app, opts.log);
+      stopTasks = startTasks(opts.tasks ?? [], opts.log);
       if (opts.metricsPort === undefined) return resolve(server);
       startMetricsListener({ host: opts.host, port: opts.metricsPort, log: opts.log }).then(m => {
         metrics = m;

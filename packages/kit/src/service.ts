@@ -7,7 +7,10 @@ import { runService } from './run';
 import { createHttpShell } from './http';
 import { mountSubscriptions, type RawSubscription, type Subscription } from './subscriptions';
 import type Router from '@koa/router';
+import type { HttpApi } from '@lab/contracts';
 import type { GuardRule } from './guard';
+import { mountOpenApi } from './openapi-route';
+import type { PeriodicTask } from './tasks';
 import { withKeyChecks } from './keys';
 import { countingBus } from './metrics';
 
@@ -39,38 +42,59 @@ export interface AppDeps<C extends BaseConfig> extends ServiceDeps<C> {
   newId?: () => string;
 }
 
-/** The Koa shell of a service, ready when its sidecar is; `guard` adds prefixes to the kit's guarded ones. */
-export function serviceShell(deps: ServiceDeps<BaseConfig>, guard?: readonly GuardRule[]) {
-  return createHttpShell({
-    config: deps.config,
-    log: deps.log,
-    ready: () => deps.dapr.sidecar.healthy(),
-    ...(guard ? { guard } : {}),
-  });
+/** The router a service's routes are added to (kit's own type: services do not import @koa/router). */
+export type ServiceRouter = Router;
+
+/** What a service is, besides the shell every service shares: the one seam between kit and a service. */
+export interface ServiceSpec {
+  /** Its own HTTP routes. Health, readiness, admin, the JSON 404/405s and the guard are the shell's. */
+  routes?: (router: ServiceRouter) => void;
+  /** The facts it handles (POST /events/<topic>, GET /dapr/subscribe, dead-lettering through its own sidecar). */
+  subscriptions?: readonly Subscription[];
+  /** Deliveries it reads as they come, without a contract (audit's dead-letter desk). */
+  raw?: readonly RawSubscription[];
+  /** Periodic work: declared here, started only by the process runner once the app listens (tests run it by hand). */
+  tasks?: readonly PeriodicTask[];
+  /** Guarded prefixes besides the kit's own (/admin, /dapr, /events, /sync), e.g. the gateway's /authorizations. */
+  guard?: readonly GuardRule[];
+  /** Its declared HTTP API: served at GET /openapi.json, and the routes above must be exactly it (or this throws). */
+  api?: HttpApi;
 }
 
-/** Serves the service's subscriptions (and raw ones), dead-lettering through its own sidecar. */
-export function mountEvents(
-  router: Router,
-  deps: ServiceDeps<BaseConfig>,
-  subscriptions: readonly Subscription[],
-  raw?: readonly RawSubscription[],
-): void {
+/** A service's Koa app and, beside it, the tasks it declared: what `runService` starts. */
+export type ServiceApp = Koa & { readonly tasks: readonly PeriodicTask[] };
+
+/**
+ * Builds a service from its spec, in the one order that works: the shell, the service's routes, its subscriptions,
+ * the API check over all of them, then the router and the 404s. Nothing can be added after (there is no finish()).
+ */
+export function defineService(deps: ServiceDeps<BaseConfig>, spec: ServiceSpec): ServiceApp {
   const { config, dapr, log } = deps;
-  mountSubscriptions(router, {
-    pubsubName: config.pubsubName,
-    appApiToken: config.appApiToken,
-    deadLetters: { bus: dapr.bus, service: config.service },
+  const shell = createHttpShell({
+    config,
     log,
-    subscriptions,
-    ...(raw ? { raw } : {}),
+    ready: () => dapr.sidecar.healthy(),
+    ...(spec.guard ? { guard: spec.guard } : {}),
   });
+  spec.routes?.(shell.router);
+  if (spec.subscriptions || spec.raw) {
+    mountSubscriptions(shell.router, {
+      pubsubName: config.pubsubName,
+      appApiToken: config.appApiToken,
+      deadLetters: { bus: dapr.bus, service: config.service },
+      log,
+      subscriptions: spec.subscriptions ?? [],
+      ...(spec.raw ? { raw: spec.raw } : {}),
+    });
+  }
+  if (spec.api) mountOpenApi(shell.router, spec.api);
+  return Object.assign(shell.finish(), { tasks: [...(spec.tasks ?? [])] });
 }
 
 /** main.ts in one call: config -> logger -> Dapr ports -> createApp -> listen; exits on a bad config. */
 export function startService<C extends BaseConfig>(
   loadConfig: (env: Env) => C,
-  createApp: (deps: ServiceDeps<C>) => Koa,
+  createApp: (deps: ServiceDeps<C>) => Koa & { readonly tasks?: readonly PeriodicTask[] },
 ): void {
   let config: C;
   try {
@@ -85,7 +109,8 @@ export function startService<C extends BaseConfig>(
   // The bus counts what it published (metrics.ts), in this one place for every service.
   const dapr = { ...ports, state: withKeyChecks(ports.state), bus: countingBus(ports.bus) };
   const app = createApp({ config, log, dapr });
-  runService({ app, host: config.host, port: config.port, metricsPort: config.metricsPort, log }).catch(err => {
+  const tasks = app.tasks ?? [];
+  runService({ app, tasks, host: config.host, port: config.port, metricsPort: config.metricsPort, log }).catch(err => {
     log.fatal({ err }, 'cannot start');
     process.exit(1);
   });

@@ -1,5 +1,5 @@
-// Periodic work a service declares in createApp and only the process runner starts: tests drive it by hand.
-import type Koa from 'koa';
+// Periodic work a service declares in its spec (defineService) and only the process runner starts: tests drive it
+// by hand through the app's `tasks`.
 import type { Logger } from './logger';
 
 export interface PeriodicTask {
@@ -9,22 +9,11 @@ export interface PeriodicTask {
   run(): Promise<unknown>;
 }
 
-const registry = new WeakMap<Koa, PeriodicTask[]>();
-
-/** Declares a task on an app; nothing runs until `startTasks` (called by runService once the app listens). */
-export function schedule(app: Koa, task: PeriodicTask): void {
-  registry.set(app, [...(registry.get(app) ?? []), task]);
-}
-
-export function scheduledTasks(app: Koa): readonly PeriodicTask[] {
-  return registry.get(app) ?? [];
-}
-
-/** Starts every task declared on the app; the returned function stops them. A failing run is logged, not fatal. */
-export function startTasks(app: Koa, log: Logger): () => void {
+/** Starts the tasks; the returned function stops them. A failing run is logged, not fatal. */
+export function startTasks(tasks: readonly PeriodicTask[], log: Logger): () => void {
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  for (const task of scheduledTasks(app)) {
+  for (const task of tasks) {
     if (task.everyMs <= 0) continue;
     const next = () => {
       if (stopped) return;

@@ -2,7 +2,7 @@
 // (SUCCESS, DROP, or a 500 to retry), with rejected events set aside on the dead-letter topic with their reason.
 import request from 'supertest';
 import { buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
-import { loadServiceConfig, mountEvents, on, PermanentEventError, serviceShell, StateKeyError } from '@lab/kit';
+import { defineService, loadServiceConfig, on, PermanentEventError, StateKeyError } from '@lab/kit';
 import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
 
 const created = (id = 'e-1') =>
@@ -25,20 +25,17 @@ function setup(handle: (e: unknown, traceparent: string | undefined) => Promise<
     log: silentLogger(),
     dapr,
   };
-  const shell = serviceShell(deps);
   const seen: unknown[] = [];
-  mountEvents(
-    shell.router,
-    deps,
-    [
+  const app = defineService(deps, {
+    subscriptions: [
       on(OrderCreated, async (e, ctx) => {
         seen.push(e);
         await handle(e, ctx.traceparent);
       }),
     ],
-    [{ topic: DeadLettered.topic, handle: async body => void seen.push(body) }],
-  );
-  return { server: shell.finish().callback(), dapr, seen };
+    raw: [{ topic: DeadLettered.topic, handle: async body => void seen.push(body) }],
+  });
+  return { server: app.callback(), dapr, seen };
 }
 
 const ok = async () => {};
@@ -61,9 +58,8 @@ describe('GET /dapr/subscribe', () => {
 
   it('refuses two handlers for one topic when the app is built, not at the first delivery', () => {
     const deps = { config: loadServiceConfig({}, 'probe', 3999), log: silentLogger(), dapr: memoryDapr() };
-    const shell = serviceShell(deps);
     const twice = [on(OrderCreated, ok), on(OrderCreated, ok)];
-    expect(() => mountEvents(shell.router, deps, twice)).toThrow(/two handlers for topic order-created/);
+    expect(() => defineService(deps, { subscriptions: twice })).toThrow(/two handlers for topic order-created/);
   });
 });
 

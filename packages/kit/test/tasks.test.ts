@@ -1,25 +1,25 @@
-import Koa from 'koa';
-import { schedule, scheduledTasks, silentLogger, startTasks } from '../src';
+import { silentLogger, startTasks, type PeriodicTask } from '../src';
 
 describe('periodic tasks', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('declaring a task starts nothing; startTasks runs it on its period, never overlapping, until stopped', async () => {
-    const app = new Koa();
     let runs = 0;
     let release: () => void = () => {};
-    schedule(app, {
-      name: 'slow',
-      everyMs: 100,
-      run: () => {
-        runs += 1;
-        return new Promise<void>(r => (release = r));
+    const tasks: PeriodicTask[] = [
+      {
+        name: 'slow',
+        everyMs: 100,
+        run: () => {
+          runs += 1;
+          return new Promise<void>(r => (release = r));
+        },
       },
-    });
+    ];
     await jest.advanceTimersByTimeAsync(1000);
     expect(runs).toBe(0); // declared, not started
-    const stop = startTasks(app, silentLogger());
+    const stop = startTasks(tasks, silentLogger());
     await jest.advanceTimersByTimeAsync(100);
     expect(runs).toBe(1);
     await jest.advanceTimersByTimeAsync(1000);
@@ -34,19 +34,19 @@ describe('periodic tasks', () => {
   });
 
   it('a failing run is logged and the task runs again; everyMs 0 turns a task off', async () => {
-    const app = new Koa();
     let runs = 0;
-    schedule(app, { name: 'off', everyMs: 0, run: async () => void (runs += 100) });
-    schedule(app, {
-      name: 'flaky',
-      everyMs: 50,
-      run: async () => {
-        runs += 1;
-        throw new Error('boom');
+    const tasks: PeriodicTask[] = [
+      { name: 'off', everyMs: 0, run: async () => void (runs += 100) },
+      {
+        name: 'flaky',
+        everyMs: 50,
+        run: async () => {
+          runs += 1;
+          throw new Error('boom');
+        },
       },
-    });
-    expect(scheduledTasks(app).map(t => t.name)).toEqual(['off', 'flaky']);
-    const stop = startTasks(app, silentLogger());
+    ];
+    const stop = startTasks(tasks, silentLogger());
     await jest.advanceTimersByTimeAsync(160);
     stop();
     expect(runs).toBe(3);

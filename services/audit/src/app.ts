@@ -1,7 +1,16 @@
 // createApp(deps): audit subscribes to every topic and keeps an append-only log, queryable by subject or type.
-import type Koa from 'koa';
 import { allEvents, businessEvents } from '@lab/contracts';
-import { HttpError, mountEvents, on, serviceShell, shardOf, updateState, validId, type AppDeps } from '@lab/kit';
+import {
+  defineService,
+  HttpError,
+  on,
+  shardOf,
+  updateState,
+  validId,
+  type AppDeps,
+  type ServiceApp,
+  type ServiceRouter,
+} from '@lab/kit';
 import type { Config } from './config';
 import { deadLetterSubscription, mountDeadLetters } from './dead-letters';
 import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
@@ -11,44 +20,44 @@ export type Deps = AppDeps<Config>;
 const bySubject = (s: string) => `audit-subject:${s}`;
 const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const { config, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = serviceShell(deps);
 
-  shell.router.get('/audit', async ctx => {
-    const { orderId, subject, type } = ctx.query;
-    const s =
-      subject !== undefined
-        ? validId(subject, 'subject')
-        : orderId !== undefined
-          ? validId(orderId, 'orderId')
-          : undefined;
-    if (!s && typeof type !== 'string') {
-      throw new HttpError(400, 'validation_failed', 'give orderId, subject or type', [
-        { field: 'orderId|subject|type', message: 'one is required' },
-      ]);
-    }
-    const known = allEvents.find(c => c.name === type || c.type === type);
-    if (!s && !known) throw new HttpError(400, 'validation_failed', `unknown event type ${String(type)}`);
-    let entries: AuditEntry[];
-    if (s) {
-      entries = (await dapr.state.get<AuditEntry[]>(bySubject(s)))?.value ?? [];
-      if (known) entries = entries.filter(e => e.name === known.name);
-    } else {
-      const keys = Array.from({ length: TYPE_SHARDS }, (_, i) => byType(known!.name, i));
-      entries = [...(await dapr.state.getMany<AuditEntry[]>(keys)).values()].flat();
-    }
-    entries.sort((a, b) => a.time.localeCompare(b.time));
-    ctx.body = { count: entries.length, entries };
-  });
+  const routes = (router: ServiceRouter) => {
+    router.get('/audit', async ctx => {
+      const { orderId, subject, type } = ctx.query;
+      const s =
+        subject !== undefined
+          ? validId(subject, 'subject')
+          : orderId !== undefined
+            ? validId(orderId, 'orderId')
+            : undefined;
+      if (!s && typeof type !== 'string') {
+        throw new HttpError(400, 'validation_failed', 'give orderId, subject or type', [
+          { field: 'orderId|subject|type', message: 'one is required' },
+        ]);
+      }
+      const known = allEvents.find(c => c.name === type || c.type === type);
+      if (!s && !known) throw new HttpError(400, 'validation_failed', `unknown event type ${String(type)}`);
+      let entries: AuditEntry[];
+      if (s) {
+        entries = (await dapr.state.get<AuditEntry[]>(bySubject(s)))?.value ?? [];
+        if (known) entries = entries.filter(e => e.name === known.name);
+      } else {
+        const keys = Array.from({ length: TYPE_SHARDS }, (_, i) => byType(known!.name, i));
+        entries = [...(await dapr.state.getMany<AuditEntry[]>(keys)).values()].flat();
+      }
+      entries.sort((a, b) => a.time.localeCompare(b.time));
+      ctx.body = { count: entries.length, entries };
+    });
 
-  mountDeadLetters(shell.router, dapr, config.adminToken, now);
+    mountDeadLetters(router, dapr, config.adminToken, now);
+  };
 
-  mountEvents(
-    shell.router,
-    deps,
-    businessEvents.map(contract =>
+  return defineService(deps, {
+    routes,
+    subscriptions: businessEvents.map(contract =>
       on(contract, async (e, ctx) => {
         const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
         // Two indexes, each appended once per event id: a redelivery after a crash between them completes the pair.
@@ -58,8 +67,6 @@ export function createApp(deps: Deps): Koa {
         await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
       }),
     ),
-    [deadLetterSubscription(dapr, now)],
-  );
-
-  return shell.finish();
+    raw: [deadLetterSubscription(dapr, now)],
+  });
 }

@@ -1,6 +1,5 @@
 // The dead-letter desk: every event a consumer set aside, with why; listed, inspected and replayed by an operator.
 import { createHash } from 'node:crypto';
-import type Router from '@koa/router';
 import { allEvents, businessEvents, DeadLettered, ID_PATTERN, parseEvent, type CloudEvent } from '@lab/contracts';
 import {
   capped,
@@ -11,6 +10,7 @@ import {
   validId,
   type DaprPorts,
   type RawSubscription,
+  type ServiceRouter,
 } from '@lab/kit';
 
 export interface DeadLetter {
@@ -78,7 +78,12 @@ export function deadLetterSubscription(dapr: DaprPorts, now: () => Date): RawSub
   };
 }
 
-export function mountDeadLetters(router: Router, dapr: DaprPorts, adminToken: string | undefined, now: () => Date) {
+export function mountDeadLetters(
+  router: ServiceRouter,
+  dapr: DaprPorts,
+  adminToken: string | undefined,
+  now: () => Date,
+) {
   router.get('/admin/dead-letters', async ctx => {
     requireAdmin(ctx, adminToken);
     const ids = (await dapr.state.get<string[]>(INDEX))?.value ?? [];

@@ -1,9 +1,8 @@
 // createApp(deps): the live console. A subscriber to every business fact (added without changing any publisher),
 // a reader of every service's metrics, and the page that shows both and drives orders, loads, the dead-letter desk
 // and the chaos actions.
-import type Koa from 'koa';
 import { consoleApi } from '@lab/contracts';
-import { mountEvents, mountOpenApi, schedule, serviceShell, type AppDeps } from '@lab/kit';
+import { defineService, type AppDeps, type ServiceApp } from '@lab/kit';
 import { mountConsoleAdmin } from './admin';
 import type { Config } from './config';
 import { FlowTracker } from './domain/flow';
@@ -17,10 +16,9 @@ import { Stream } from './stream';
 
 export type Deps = AppDeps<Config>;
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const { config } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = serviceShell(deps);
   const topology = topologyOf(config.catalog);
   const flow = new FlowTracker(topology);
   const board = new OrderBoard(config.keepOrders);
@@ -37,22 +35,22 @@ export function createApp(deps: Deps): Koa {
     stream.changed();
   };
 
-  mountPage(shell.router);
-  mountConsoleAdmin(shell.router, { config, stream, board: snapshot, placed });
-  mountEvents(
-    shell.router,
-    deps,
-    factSubscriptions(board, () => stream.changed(), now),
-  );
-  mountOpenApi(shell.router, consoleApi);
-  const app = shell.finish();
-  schedule(app, {
-    name: 'metrics scrape',
-    everyMs: config.scrapeEveryMs,
-    run: async () => {
-      await scrapeAll(config.targets, flow);
-      stream.push();
+  return defineService(deps, {
+    routes: router => {
+      mountPage(router);
+      mountConsoleAdmin(router, { config, stream, board: snapshot, placed });
     },
+    subscriptions: factSubscriptions(board, () => stream.changed(), now),
+    api: consoleApi,
+    tasks: [
+      {
+        name: 'metrics scrape',
+        everyMs: config.scrapeEveryMs,
+        run: async () => {
+          await scrapeAll(config.targets, flow);
+          stream.push();
+        },
+      },
+    ],
   });
-  return app;
 }

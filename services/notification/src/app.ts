@@ -1,5 +1,4 @@
 // createApp(deps): one message per (fact, recipient), kept in the recipient's inbox.
-import type Koa from 'koa';
 import { z } from 'zod';
 import {
   DeliveryStarted,
@@ -13,16 +12,17 @@ import {
 } from '@lab/contracts';
 import {
   capped,
-  mountEvents,
   on,
   requestBody,
-  serviceShell,
   updateState,
   validate,
   validId,
   type AppDeps,
   type EventContext,
   type Subscription,
+  defineService,
+  type ServiceApp,
+  type ServiceRouter,
 } from '@lab/kit';
 import type { Config } from './config';
 import { messages, type Message, type Notification } from './domain/messages';
@@ -46,10 +46,9 @@ interface Outgoing {
   m: Message;
 }
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const { log, dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = serviceShell(deps);
 
   /**
    * Adds to one recipient's inbox each message it does not hold yet (one per event id), all in one write: the inbox
@@ -81,43 +80,46 @@ export function createApp(deps: Deps): Koa {
     });
 
   /** The synchronous chain's step: the three messages an order's customer gets, sent now. */
-  shell.router.post('/sync/notifications', async ctx => {
-    const o = validate(OrderCreated.schema.extend({ deliveryId: Id }), requestBody(ctx), 'order');
-    const ectx = { log, traceparent: undefined };
-    const at = now().toISOString();
-    const facts: Outgoing[] = [
-      { event: 'OrderCreated', eventId: `sync-created-${o.orderId}`, m: messages.OrderCreated(o) },
-      {
-        event: 'PaymentCompleted',
-        eventId: `sync-paid-${o.orderId}`,
-        m: messages.PaymentCompleted({ ...o, paymentId: 'sync', amount: o.totalAmount, completedAt: at }),
-      },
-      {
-        event: 'DeliveryStarted',
-        eventId: `sync-started-${o.orderId}`,
-        m: messages.DeliveryStarted({ ...o, startedAt: at }),
-      },
-    ];
-    // All three are the customer's: one write, which outlasts a conflict storm on a busy inbox (see SYNC_ATTEMPTS).
-    await send(o.customerId, facts, ectx, SYNC_ATTEMPTS);
-    ctx.body = { sent: facts.length };
+  const routes = (router: ServiceRouter) => {
+    router.post('/sync/notifications', async ctx => {
+      const o = validate(OrderCreated.schema.extend({ deliveryId: Id }), requestBody(ctx), 'order');
+      const ectx = { log, traceparent: undefined };
+      const at = now().toISOString();
+      const facts: Outgoing[] = [
+        { event: 'OrderCreated', eventId: `sync-created-${o.orderId}`, m: messages.OrderCreated(o) },
+        {
+          event: 'PaymentCompleted',
+          eventId: `sync-paid-${o.orderId}`,
+          m: messages.PaymentCompleted({ ...o, paymentId: 'sync', amount: o.totalAmount, completedAt: at }),
+        },
+        {
+          event: 'DeliveryStarted',
+          eventId: `sync-started-${o.orderId}`,
+          m: messages.DeliveryStarted({ ...o, startedAt: at }),
+        },
+      ];
+      // All three are the customer's: one write, which outlasts a conflict storm on a busy inbox (see SYNC_ATTEMPTS).
+      await send(o.customerId, facts, ectx, SYNC_ATTEMPTS);
+      ctx.body = { sent: facts.length };
+    });
+
+    router.get('/notifications', async ctx => {
+      // A recipient is a customer id or an email address (sign-ups): either way part of a state key.
+      const raw = ctx.query.recipient;
+      const recipient = typeof raw === 'string' && Recipient.safeParse(raw).success ? raw : validId(raw, 'recipient');
+      const list = (await dapr.state.get<Notification[]>(inbox(recipient)))?.value ?? [];
+      ctx.body = { recipient, notifications: list };
+    });
+  };
+
+  return defineService(deps, {
+    routes,
+    subscriptions: [
+      notify(OrderCreated, messages.OrderCreated),
+      notify(PaymentCompleted, messages.PaymentCompleted),
+      notify(PaymentFailed, messages.PaymentFailed),
+      notify(DeliveryStarted, messages.DeliveryStarted),
+      notify(UserRegistered, messages.UserRegistered),
+    ],
   });
-
-  shell.router.get('/notifications', async ctx => {
-    // A recipient is a customer id or an email address (sign-ups): either way part of a state key.
-    const raw = ctx.query.recipient;
-    const recipient = typeof raw === 'string' && Recipient.safeParse(raw).success ? raw : validId(raw, 'recipient');
-    const list = (await dapr.state.get<Notification[]>(inbox(recipient)))?.value ?? [];
-    ctx.body = { recipient, notifications: list };
-  });
-
-  mountEvents(shell.router, deps, [
-    notify(OrderCreated, messages.OrderCreated),
-    notify(PaymentCompleted, messages.PaymentCompleted),
-    notify(PaymentFailed, messages.PaymentFailed),
-    notify(DeliveryStarted, messages.DeliveryStarted),
-    notify(UserRegistered, messages.UserRegistered),
-  ]);
-
-  return shell.finish();
 }

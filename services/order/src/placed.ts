@@ -1,8 +1,7 @@
 // Every order order has recorded, by the minute it was placed: the index that lists all orders (the verifier's and an
 // operator's), where audit's index by type keeps only a window. GET /admin/orders?from=&to= reads it.
-import type Router from '@koa/router';
 import { QueryInstant } from '@lab/contracts';
-import { capped, HttpError, requireAdmin, shardOf, updateState, type StateStore } from '@lab/kit';
+import { capped, HttpError, requireAdmin, shardOf, updateState, type StateStore, type ServiceRouter } from '@lab/kit';
 import type { Deps } from './deps';
 import type { OpenOrders } from './domain/open-orders';
 import { keys, MAX_ORDERS_PER_CUSTOMER, OPEN_ORDER_SHARDS } from './store';
@@ -61,7 +60,7 @@ export function placedIndex(deps: Required<Deps>) {
    * The orders placed in [from, to] (default: the last hour), recorded or still only owed: an order whose own
    * OrderCreated order has not recorded yet is listed from the open-orders index, so no accepted order is missing.
    */
-  function mount(router: Router): void {
+  function mount(router: ServiceRouter): void {
     router.get('/admin/orders', async ctx => {
       requireAdmin(ctx, config.adminToken);
       const to = instant(ctx.query.to, 'to', deps.now());

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { buildEvent, DeliveryStarted, OrderCreated, PaymentFailed, type CloudEvent } from '@lab/contracts';
-import { scheduledTasks } from '@lab/kit';
 import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -93,7 +92,7 @@ describe('open orders: announced again when they wait too long', () => {
     expect(t.dapr.state.keys().filter(k => k.startsWith('open-orders:'))).toEqual([]);
     t.advance(3_600_000);
     expect(await t.sweep()).toMatchObject({ open: 0, reannounced: [] });
-    expect(scheduledTasks(t.app).map(x => x.everyMs)).toEqual([0]);
+    expect(t.app.tasks.map(x => x.everyMs)).toEqual([0]);
   });
 
   it('needs the admin token', async () => {
@@ -104,7 +103,7 @@ describe('open orders: announced again when they wait too long', () => {
 
   it('declares the sweep as a periodic task; createApp itself starts nothing', () => {
     const t = setup({ ORDER_SWEEP_EVERY_MS: '1500' });
-    expect(scheduledTasks(t.app).map(x => ({ name: x.name, everyMs: x.everyMs }))).toEqual([
+    expect(t.app.tasks.map(x => ({ name: x.name, everyMs: x.everyMs }))).toEqual([
       { name: 'open-orders sweep', everyMs: 1500 },
     ]);
   });

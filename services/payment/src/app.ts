@@ -1,6 +1,5 @@
 // createApp(deps): on OrderCreated, ask the gateway now (request: sync) and announce the result (result: event).
 import { randomUUID } from 'node:crypto';
-import type Koa from 'koa';
 import {
   OrderCreated,
   orderTotal,
@@ -11,16 +10,17 @@ import {
 } from '@lab/contracts';
 import {
   HttpError,
-  mountEvents,
   notFound,
   on,
   PermanentEventError,
   requestBody,
-  serviceShell,
   validate,
   validId,
   type AppDeps,
   type EventContext,
+  defineService,
+  type ServiceApp,
+  type ServiceRouter,
 } from '@lab/kit';
 import type { Config } from './config';
 import { decider, paymentKey } from './decide';
@@ -36,10 +36,9 @@ function totalProblem(order: EventData<typeof OrderCreated>): string | undefined
     : `totalAmount ${order.totalAmount} is not the sum of the items (${sum})`;
 }
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const full: Required<Deps> = { now: () => new Date(), newId: randomUUID, ...deps };
   const { config, log, dapr } = full;
-  const shell = serviceShell(deps);
   const { decideOnce } = decider(full);
 
   /**
@@ -77,31 +76,31 @@ export function createApp(deps: Deps): Koa {
   }
 
   /** The synchronous chain's step (see order's sync flow): the same decision, answered now, announced to nobody. */
-  shell.router.post('/sync/payments', async ctx => {
-    const order = validate(OrderCreated.schema, requestBody(ctx), 'order');
-    const problem = totalProblem(order);
-    if (problem) throw new HttpError(422, 'amount_mismatch', problem, [{ field: 'totalAmount', message: problem }]);
-    const ectx = { log, traceparent: ctx.get('traceparent') || undefined };
-    // The chain answers now: whatever the gateway said (or failed to say) is the decision.
-    const outcome = await decideOnce(order, ectx, () => true);
-    if (outcome.kind === 'amount-mismatch') {
-      throw new HttpError(409, 'amount_mismatch', `order ${order.orderId} was already charged another amount`, [
-        { field: 'totalAmount', message: `a payment of ${outcome.recorded.amount} is on record` },
-      ]);
-    }
-    if (outcome.kind === 'not-yet') throw new Error('unreachable: the sync chain settles every decision');
-    const { event: _e, ...answer } = outcome.payment;
-    ctx.body = answer;
-  });
+  const routes = (router: ServiceRouter) => {
+    router.post('/sync/payments', async ctx => {
+      const order = validate(OrderCreated.schema, requestBody(ctx), 'order');
+      const problem = totalProblem(order);
+      if (problem) throw new HttpError(422, 'amount_mismatch', problem, [{ field: 'totalAmount', message: problem }]);
+      const ectx = { log, traceparent: ctx.get('traceparent') || undefined };
+      // The chain answers now: whatever the gateway said (or failed to say) is the decision.
+      const outcome = await decideOnce(order, ectx, () => true);
+      if (outcome.kind === 'amount-mismatch') {
+        throw new HttpError(409, 'amount_mismatch', `order ${order.orderId} was already charged another amount`, [
+          { field: 'totalAmount', message: `a payment of ${outcome.recorded.amount} is on record` },
+        ]);
+      }
+      if (outcome.kind === 'not-yet') throw new Error('unreachable: the sync chain settles every decision');
+      const { event: _e, ...answer } = outcome.payment;
+      ctx.body = answer;
+    });
 
-  shell.router.get('/payments/:orderId', async ctx => {
-    const entry = await dapr.state.get<Payment>(paymentKey(validId(ctx.params.orderId, 'orderId')));
-    if (!entry) throw notFound(`payment for order ${ctx.params.orderId}`);
-    const { event: _event, ...payment } = entry.value;
-    ctx.body = payment;
-  });
+    router.get('/payments/:orderId', async ctx => {
+      const entry = await dapr.state.get<Payment>(paymentKey(validId(ctx.params.orderId, 'orderId')));
+      if (!entry) throw notFound(`payment for order ${ctx.params.orderId}`);
+      const { event: _event, ...payment } = entry.value;
+      ctx.body = payment;
+    });
+  };
 
-  mountEvents(shell.router, deps, [on(OrderCreated, onOrderCreated)]);
-
-  return shell.finish();
+  return defineService(deps, { routes, subscriptions: [on(OrderCreated, onOrderCreated)] });
 }

@@ -1,15 +1,15 @@
 // createApp(deps): welcome points on UserRegistered, purchase points on PaymentCompleted.
-import type Koa from 'koa';
 import { PaymentCompleted, UserRegistered } from '@lab/contracts';
 import {
-  mountEvents,
   notFound,
   on,
-  serviceShell,
   updateState,
   validId,
   type AppDeps,
   type EventContext,
+  defineService,
+  type ServiceApp,
+  type ServiceRouter,
 } from '@lab/kit';
 import type { Config } from './config';
 import { grant, purchasePoints, WELCOME_POINTS, type Account } from './domain/account';
@@ -18,10 +18,9 @@ export type Deps = AppDeps<Config>;
 
 const key = (userId: string) => `account:${userId}`;
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const { dapr } = deps;
   const now = deps.now ?? (() => new Date());
-  const shell = serviceShell(deps);
 
   async function give(userId: string, eventId: string, points: number, reason: string, ctx: EventContext) {
     const at = now().toISOString();
@@ -31,18 +30,21 @@ export function createApp(deps: Deps): Koa {
     if (changed) ctx.log.info({ userId, points, balance: value?.balance }, 'points granted');
   }
 
-  shell.router.get('/points/:userId', async ctx => {
-    const entry = await dapr.state.get<Account>(key(validId(ctx.params.userId, 'userId')));
-    if (!entry) throw notFound(`points account ${ctx.params.userId}`);
-    ctx.body = entry.value;
+  const routes = (router: ServiceRouter) => {
+    router.get('/points/:userId', async ctx => {
+      const entry = await dapr.state.get<Account>(key(validId(ctx.params.userId, 'userId')));
+      if (!entry) throw notFound(`points account ${ctx.params.userId}`);
+      ctx.body = entry.value;
+    });
+  };
+
+  return defineService(deps, {
+    routes,
+    subscriptions: [
+      on(UserRegistered, (e, ctx) => give(e.data.userId, e.id, WELCOME_POINTS, 'welcome', ctx)),
+      on(PaymentCompleted, (e, ctx) =>
+        give(e.data.customerId, e.id, purchasePoints(e.data.amount), `purchase ${e.data.orderId}`, ctx),
+      ),
+    ],
   });
-
-  mountEvents(shell.router, deps, [
-    on(UserRegistered, (e, ctx) => give(e.data.userId, e.id, WELCOME_POINTS, 'welcome', ctx)),
-    on(PaymentCompleted, (e, ctx) =>
-      give(e.data.customerId, e.id, purchasePoints(e.data.amount), `purchase ${e.data.orderId}`, ctx),
-    ),
-  ]);
-
-  return shell.finish();
 }

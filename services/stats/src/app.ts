@@ -1,5 +1,4 @@
 // createApp(deps): counts sign-ups, orders, payments and deliveries; GET /stats, and POST /admin/tally for the verifier.
-import type Koa from 'koa';
 import { z } from 'zod';
 import {
   DeliveryStarted,
@@ -10,15 +9,16 @@ import {
   type EventContract,
 } from '@lab/contracts';
 import {
-  mountEvents,
   on,
   requestBody,
   requireAdmin,
-  serviceShell,
   shardOf,
   updateState,
   validate,
   type AppDeps,
+  defineService,
+  type ServiceApp,
+  type ServiceRouter,
 } from '@lab/kit';
 import type { Config } from './config';
 import { count, SHARDS, tallyOf, type Counter, type Tally } from './domain/counter';
@@ -44,54 +44,52 @@ const TallyRequest = z
     message: `at most ${MAX_TALLY_IDS} event ids per request`,
   });
 
-export function createApp(deps: Deps): Koa {
+export function createApp(deps: Deps): ServiceApp {
   const { dapr } = deps;
-  const shell = serviceShell(deps);
 
-  shell.router.get('/stats', async ctx => {
-    const totals: Record<string, number> = {};
-    const perMinute: Record<string, Record<string, number>> = {};
-    for (const kind of Object.keys(KINDS)) {
-      totals[kind] = 0;
-      for (const c of (await dapr.state.getMany<Counter>(shardKeys(kind))).values()) {
-        totals[kind] += c.total;
-        for (const [minute, n] of Object.entries(c.perMinute)) {
-          const row = (perMinute[minute] ??= {});
-          row[kind] = (row[kind] ?? 0) + n;
+  const routes = (router: ServiceRouter) => {
+    router.get('/stats', async ctx => {
+      const totals: Record<string, number> = {};
+      const perMinute: Record<string, Record<string, number>> = {};
+      for (const kind of Object.keys(KINDS)) {
+        totals[kind] = 0;
+        for (const c of (await dapr.state.getMany<Counter>(shardKeys(kind))).values()) {
+          totals[kind] += c.total;
+          for (const [minute, n] of Object.entries(c.perMinute)) {
+            const row = (perMinute[minute] ??= {});
+            row[kind] = (row[kind] ?? 0) + n;
+          }
         }
       }
-    }
-    const minutes = Object.keys(perMinute)
-      .sort()
-      .map(minute => ({ minute, ...perMinute[minute] }));
-    ctx.body = { totals, perMinute: minutes };
-  });
+      const minutes = Object.keys(perMinute)
+        .sort()
+        .map(minute => ({ minute, ...perMinute[minute] }));
+      ctx.body = { totals, perMinute: minutes };
+    });
 
-  // Which of these events were counted: the verifier's check that stats saw every fact (an id evicted from its
-  // shard's memory, past SHARDS x IDS_KEPT newer events, is 'unknown', never guessed).
-  shell.router.post('/admin/tally', async ctx => {
-    requireAdmin(ctx, deps.config.adminToken);
-    const req = validate(TallyRequest, requestBody(ctx)) as Record<string, string[] | undefined>;
-    const out: Record<string, Record<Tally, string[]>> = {};
-    for (const [kind, ids] of Object.entries(req)) {
-      if (!ids) continue;
-      const shards = await dapr.state.getMany<Counter>(shardKeys(kind));
-      const row: Record<Tally, string[]> = { counted: [], notCounted: [], unknown: [] };
-      for (const id of ids) row[tallyOf(shards.get(key(kind, shardOf(id, SHARDS))), id)].push(id);
-      out[kind] = row;
-    }
-    ctx.body = out;
-  });
+    // Which of these events were counted: the verifier's check that stats saw every fact (an id evicted from its
+    // shard's memory, past SHARDS x IDS_KEPT newer events, is 'unknown', never guessed).
+    router.post('/admin/tally', async ctx => {
+      requireAdmin(ctx, deps.config.adminToken);
+      const req = validate(TallyRequest, requestBody(ctx)) as Record<string, string[] | undefined>;
+      const out: Record<string, Record<Tally, string[]>> = {};
+      for (const [kind, ids] of Object.entries(req)) {
+        if (!ids) continue;
+        const shards = await dapr.state.getMany<Counter>(shardKeys(kind));
+        const row: Record<Tally, string[]> = { counted: [], notCounted: [], unknown: [] };
+        for (const id of ids) row[tallyOf(shards.get(key(kind, shardOf(id, SHARDS))), id)].push(id);
+        out[kind] = row;
+      }
+      ctx.body = out;
+    });
+  };
 
-  mountEvents(
-    shell.router,
-    deps,
-    Object.entries(KINDS).map(([kind, contract]) =>
+  return defineService(deps, {
+    routes,
+    subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
       on(contract, async e => {
         await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur => count(cur, kind, e.id, e.time));
       }),
     ),
-  );
-
-  return shell.finish();
+  });
 }

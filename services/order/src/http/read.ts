@@ -1,6 +1,5 @@
 // Read side: an order, a customer's orders, and an order's timeline across every service.
-import type Router from '@koa/router';
-import { HttpError, mapBounded, notFound, traceIdOf, validId } from '@lab/kit';
+import { HttpError, mapBounded, notFound, traceIdOf, validId, type ServiceRouter } from '@lab/kit';
 import type { Deps } from '../deps';
 import { isPlaced, type StoredOrder } from '../domain/order';
 import { keys } from '../store';
@@ -17,7 +16,7 @@ interface AuditEntry {
   traceId?: string;
 }
 
-export function mountReads(router: Router, deps: Required<Deps>): void {
+export function mountReads(router: ServiceRouter, deps: Required<Deps>): void {
   const { dapr, config } = deps;
 
   const load = async (id: string) => {

@@ -1,9 +1,8 @@
 // The open-orders watch: an index of the orders still waiting for their outcome, kept beside the orders, and a
 // sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
-import type Router from '@koa/router';
 import { OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
-import { countReannounced, requireAdmin, shardOf, updateState } from '@lab/kit';
+import { countReannounced, requireAdmin, shardOf, updateState, type ServiceRouter } from '@lab/kit';
 import type { Deps } from '../deps';
 import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from '../domain/open-orders';
 import { isPlaced, isTerminal, type Order, type StoredOrder } from '../domain/order';
@@ -131,7 +130,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
   }
 
   /** GET shows the index and what this process did; POST sweeps now (operators, tests). Both need the admin token. */
-  function mount(router: Router): void {
+  function mount(router: ServiceRouter): void {
     router.get('/admin/open-orders', async ctx => {
       requireAdmin(ctx, config.adminToken);
       const index = await shards();
