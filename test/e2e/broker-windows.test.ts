@@ -2,8 +2,7 @@
 // nothing. Redis trims a stream regardless of consumer groups, so the bound is stated and pinned here.
 import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes } from 'kafkajs';
-import { kafkaClient, waitFor, type LocalSystem } from '@lab/runtime';
-import { RespClient } from '../../packages/runtime/src/resp';
+import { kafkaClient, redisConnection, waitFor, type LocalSystem } from '@lab/runtime';
 import { BROKER } from './broker';
 import { http, publishVia, startSystem } from './helpers';
 
@@ -33,7 +32,7 @@ redisOnly('retention on Redis Streams', () => {
     const first = `first-${randomUUID()}`;
     await publishVia(system, 'order', topic, probe(first));
     // 110,000 newer entries, straight into the stream (daprd would take minutes); none of them trims anything.
-    const redis = await RespClient.open(system.redisPort, system.redisPassword);
+    const redis = await redisConnection(system.redisPort, system.redisPassword);
     try {
       const N = 110_000;
       for (let i = 0; i < N; i += 5000) {
@@ -51,7 +50,7 @@ redisOnly('retention on Redis Streams', () => {
       expect(length).toBe(N + 2);
       expect(head).toContain(first);
     } finally {
-      redis.close();
+      await redis.close();
     }
   });
 });

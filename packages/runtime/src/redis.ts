@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess } from './process';
-import { RespClient } from './resp';
+import { redisCall } from './redis-client';
 import { waitFor } from './wait';
 
 export function redisProcess(
@@ -48,8 +48,7 @@ export function redisProcess(
 
 export async function waitForRedis(port: number, password: string, timeoutMs = 15000): Promise<void> {
   await waitFor(
-    async () =>
-      (await RespClient.call(port, ['PING'], password).catch(() => undefined)) === 'PONG' ? true : undefined,
+    async () => ((await redisCall(port, ['PING'], password).catch(() => undefined)) === 'PONG' ? true : undefined),
     {
       timeoutMs,
       what: `redis on 127.0.0.1:${port} to answer PING`,
@@ -81,13 +80,12 @@ export async function releasePending(
   idleMs: number,
 ): Promise<number> {
   if (streams.length === 0) return 0;
-  const n = await RespClient.call(
+  const n = await redisCall<number>(
     redis.port,
     ['EVAL', RELEASE_PENDING, String(streams.length), ...streams, group, String(idleMs)],
     redis.password,
     5000,
   );
-  if (n instanceof Error) throw new Error(`releasing what ${group} held failed: ${n.message}`);
   return Number(n) || 0;
 }
 

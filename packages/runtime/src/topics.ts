@@ -1,7 +1,7 @@
 // How many records a topic holds, read from the broker itself: the stream length on Redis (XLEN), the sum over
 // partitions of the high watermark minus the low one on Kafka. Both count what reached the bus, not what a
 // subscriber consumed. Reading the broker puts no load on the apps being measured or tested.
-import { RespClient } from './resp';
+import { redisConnection } from './redis-client';
 import { kafkaClient } from './kafka';
 import type { LocalSystem } from './system';
 
@@ -13,14 +13,14 @@ export interface TopicCounter {
 /** One connection to the system's broker, for repeated counts (polling). */
 export async function topicCounter(system: LocalSystem): Promise<TopicCounter> {
   if (system.broker === 'redis') {
-    const redis = await RespClient.open(system.redisPort, system.redisPassword);
+    const redis = await redisConnection(system.redisPort, system.redisPassword);
     return {
       async length(topic) {
         const reply = await redis.command('XLEN', topic);
         if (typeof reply !== 'number') throw new Error(`XLEN ${topic} answered ${String(reply)}`);
         return reply;
       },
-      close: async () => redis.close(),
+      close: () => redis.close(),
     };
   }
   const admin = kafkaClient(system.kafkaBrokers).admin();

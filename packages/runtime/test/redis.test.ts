@@ -1,12 +1,12 @@
 // releasePending against a real redis-server: what a stopped consumer held is claimable at once, nothing else moves.
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { ManagedProcess } from '../src/process';
 import { redisCliEnv, redisProcess, releasePending, waitForRedis } from '../src/redis';
-import { RespClient } from '../src/resp';
+import { redisCall, redisConnection } from '../src/redis-client';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-redis-'));
 let port = 0;
@@ -46,35 +46,41 @@ afterAll(async () => redis?.stop());
 
 describe('the lab redis-server', () => {
   it('answers only a client that knows its password', async () => {
-    const refused = (r: unknown) => (r instanceof Error ? r.message : `not refused: ${String(r)}`);
-    expect(refused(await RespClient.call(port, ['PING']))).toMatch(/^NOAUTH/);
-    expect(refused(await RespClient.call(port, ['PING'], 'wrong'))).toMatch(/^WRONGPASS/);
-    expect(await RespClient.call(port, ['PING'], PASSWORD)).toBe('PONG');
-    await expect(RespClient.open(port, 'wrong')).rejects.toThrow(/refused AUTH: WRONGPASS/);
+    await expect(redisCall(port, ['PING'])).rejects.toThrow(/NOAUTH/);
+    await expect(redisCall(port, ['PING'], 'wrong')).rejects.toThrow(/WRONGPASS/);
+    expect(await redisCall(port, ['PING'], PASSWORD)).toBe('PONG');
   });
 
-  it('one client for every caller: pipelined replies in order, nested arrays, a lost connection fails what it owed', async () => {
-    const c = await RespClient.open(port, PASSWORD);
-    const [set, get, arr, missing] = await Promise.all([
-      c.command('SET', 'resp:k', 'v\r\nwith a line break'),
-      c.command('GET', 'resp:k'),
-      c.command('XRANGE', 'resp:none', '-', '+'),
-      c.command('GET', 'resp:missing'),
-    ]);
-    expect([set, get, arr, missing]).toEqual(['OK', 'v\r\nwith a line break', [], null]);
-    await c.command('XADD', 'resp:s', '1-1', 'f', 'x');
-    expect(await c.command('XRANGE', 'resp:s', '-', '+')).toEqual([['1-1', ['f', 'x']]]);
-    const owed = c.command('BLPOP', 'resp:never', '0');
-    c.destroy();
-    await expect(owed).rejects.toThrow(/closed/);
+  it('one connection for many commands: pipelined replies in order, RESP2 shapes, an error reply rejects', async () => {
+    const c = await redisConnection(port, PASSWORD);
+    try {
+      const [set, get, arr, missing] = await Promise.all([
+        c.command('SET', 'resp:k', 'v\r\nwith a line break'),
+        c.command('GET', 'resp:k'),
+        c.command('XRANGE', 'resp:none', '-', '+'),
+        c.command('GET', 'resp:missing'),
+      ]);
+      expect([set, get, arr, missing]).toEqual(['OK', 'v\r\nwith a line break', [], null]);
+      await c.command('XADD', 'resp:s', '1-1', 'f', 'x');
+      expect(await c.command('XRANGE', 'resp:s', '-', '+')).toEqual([['1-1', ['f', 'x']]]);
+      expect(await c.command('XLEN', 'resp:s')).toBe(1);
+      await expect(c.command('XADD', 'resp:k', '*', 'f', 'x')).rejects.toThrow(/WRONGTYPE/);
+    } finally {
+      await c.close();
+    }
   });
 
   it('gives up on a server that does not answer within the deadline', async () => {
-    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    const held: Socket[] = [];
+    const silent = createServer(s => void held.push(s)).listen(0, '127.0.0.1');
     await new Promise(r => silent.once('listening', r));
     const p = (silent.address() as { port: number }).port;
-    await expect(RespClient.call(p, ['PING'], undefined, 200)).rejects.toThrow(/no answer in 200 ms/);
-    silent.close();
+    try {
+      await expect(redisCall(p, ['PING'], undefined, 300)).rejects.toThrow(/no answer in 300 ms/);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise(r => silent.close(r));
+    }
   });
 });
 
