@@ -13,6 +13,8 @@ module.exports = {
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/services/*/test/**/*.test.ts',
         '<rootDir>/k6/test/**/*.test.ts',
+        // Tests across packages and services (no port, no sidecar).
+        '<rootDir>/test/unit/**/*.test.ts',
       ],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',

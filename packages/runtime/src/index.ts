@@ -16,7 +16,7 @@ export { renderRunFile } from './run-file';
 export { daprdArgs, SIDECAR } from './daprd-args';
 export type { DaprdOptions } from './daprd-args';
 export { renderAsyncApi } from './asyncapi';
-export { verify, formatReport, readCounters } from './verify';
+export { formatReport, KEPT, readCounters, verify } from './verify';
 export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';
 export { startChaosServer, localBackend } from './chaos';
 export { accessControlFor, readAccessControl, writeAppConfig } from './access-control';

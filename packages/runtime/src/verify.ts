@@ -63,7 +63,7 @@ const STATS_KINDS: Record<string, string> = {
 const TALLY_BATCH = 1000;
 /**
  * What a consumer keeps per key (docs/guarantees.md section 1): notification's newest messages per recipient
- * (INBOX_SIZE) and points' newest grants per account (GRANTS_KEPT); verify.test.ts holds them equal to the services'.
+ * (INBOX_SIZE) and points' newest grants per account (GRANTS_KEPT); test/unit/retention.test.ts holds them equal to the services'.
  */
 export const KEPT = { inbox: 500, grants: 1000 };
 /** A list at its retention whose oldest entry is newer than `since`: what it lacks from before may have been dropped. */
