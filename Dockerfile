@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg SERVICE=order -t eda-lab-order .
-# The chaos controller uses the same file: --build-arg SERVICE=chaos --build-arg WORKSPACE=packages/chaos.
+# The chaos controller (services/chaos) uses the same file: --build-arg SERVICE=chaos.
 # Works with BuildKit and with the legacy builder (Debian's docker.io has no buildx). NODE_IMAGE picks the base:
 # the official node:24-slim by default, the locally built local/node:<version> on an offline cluster
 # (tools/cluster/images.sh).

@@ -18,7 +18,8 @@ module.exports = {
       ],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
     },
     {
@@ -30,7 +31,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/k8s/**/*.test.ts'],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
@@ -55,7 +57,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime|chaos)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
       setupFilesAfterEnv: ['<rootDir>/test/cluster/setup.ts'],
     },

@@ -128,9 +128,7 @@ apps() {
   [ "$m" = offline ] && base=(--build-arg "NODE_IMAGE=local/node:$NODE_VERSION")
   names="$(node -e 'for (const s of require(process.argv[1]).services) console.log(s.name)' "$REPO_ROOT/services/catalog.json") chaos"
   for n in $names; do
-    local ws=()
-    [ "$n" = chaos ] && ws=(--build-arg WORKSPACE=packages/chaos)
-    step "image eda-lab-$n:$APP_TAG" nice -n 10 docker build -q "${base[@]}" --build-arg "SERVICE=$n" "${ws[@]}" -t "eda-lab-$n:$APP_TAG" "$REPO_ROOT" >/dev/null
+    step "image eda-lab-$n:$APP_TAG" nice -n 10 docker build -q "${base[@]}" --build-arg "SERVICE=$n" -t "eda-lab-$n:$APP_TAG" "$REPO_ROOT" >/dev/null
     tags+=("eda-lab-$n:$APP_TAG")
   done
   # Offline, the in-release brokers' images come from this machine too.

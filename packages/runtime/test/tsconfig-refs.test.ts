@@ -46,7 +46,7 @@ describe('TypeScript project references', () => {
       expect(writeReferences(dir)).toEqual([join('services', 'points', 'tsconfig.json')]);
       expect(referenceDrift(dir)).toEqual([]);
       const written = JSON.parse(readFileSync(join(dir, 'services', 'points', 'tsconfig.json'), 'utf8'));
-      expect(written.references).toContainEqual({ path: '../../packages/chaos' });
+      expect(written.references).toContainEqual({ path: '../chaos' });
       expect(written.compilerOptions).toEqual({ rootDir: 'src', outDir: 'dist' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { FaultSettings } from '@lab/kit';
 import type { Faults } from './targets';
 
-export const USAGE = `usage: node packages/chaos/dist/cli.js <command> [service] [options]
+export const USAGE = `usage: node services/chaos/dist/cli.js <command> [service] [options]
   list                 every service and whether it runs
   stop <service>       scale to zero, remembering the replica count
   start <service>      restore the remembered replica count
