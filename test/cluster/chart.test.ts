@@ -223,6 +223,29 @@ describe('the verifier in the cluster', () => {
   }, 300_000);
 });
 
+describe('memory in the cluster', () => {
+  it("reports each service's app and daprd as the kubelet measures them (working set, from the node's stats summary)", async () => {
+    const [node] = (await kubeJson<{ items: any[] }>('get', 'nodes')).items.map(n => n.metadata.name as string);
+    const summary = JSON.parse(await kubectl('get', '--raw', `/api/v1/nodes/${node}/proxy/stats/summary`));
+    const appOf = new Map((await pods()).map(p => [p.name, p.app]));
+    const mb = (c: any) => (c?.memory?.workingSetBytes ?? NaN) / 1_048_576;
+    const rows = SERVICES.map(service => {
+      const pod = (summary.pods as any[]).find(
+        p => p.podRef.namespace === NAMESPACE && appOf.get(p.podRef.name) === service,
+      );
+      const of = (name: string) => mb(pod?.containers?.find((c: any) => c.name === name));
+      return { service, app: of('app'), daprd: of('daprd') };
+    });
+    // Reported, not asserted: what a pod of each costs here after the suite's traffic. Every one is measured.
+    process.stdout.write(
+      'cluster: memory working set (MB) per service, app + daprd: ' +
+        rows.map(r => `${r.service} ${r.app.toFixed(0)} + ${r.daprd.toFixed(0)}`).join(', ') +
+        '\n',
+    );
+    expect(rows.filter(r => !(r.app > 0 && r.daprd > 0))).toEqual([]);
+  });
+});
+
 describe('helm upgrade and uninstall', () => {
   it('an upgrade keeps every pod ready, and uninstall leaves no pod of the release', async () => {
     await installChart('redis', ['--set', 'defaults.logLevel=info']);
