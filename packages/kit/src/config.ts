@@ -1,5 +1,6 @@
 // Reads environment variables into typed values, collecting every problem before failing once.
 import type { FaultSettings } from './faults';
+import type { BulkSettings } from './subscriptions';
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -72,6 +73,8 @@ export interface BaseConfig {
   readonly faults: FaultSettings;
   /** Port of the separate /metrics listener (METRICS_PORT); unset = no metrics listener (unit tests, tools). */
   readonly metricsPort: number | undefined;
+  /** Dapr bulk subscribe for every contract subscription (BULK_MAX_MESSAGES, 0 = off; BULK_MAX_AWAIT_MS). */
+  readonly bulk: BulkSettings;
 }
 
 export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
@@ -96,5 +99,9 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
       dropRate: r.int('FAULT_DROP_RATE_PCT', 0, 0, 100) / 100,
     },
     metricsPort: r.optional('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 0, 1, 65535),
+    bulk: {
+      maxMessages: r.int('BULK_MAX_MESSAGES', 0, 0, 1000),
+      maxAwaitMs: r.int('BULK_MAX_AWAIT_MS', 5, 1, 10_000),
+    },
   };
 }

@@ -2,7 +2,6 @@
 // drop rate (a consumer that acknowledges events it never handled: the bug no broker can protect you from).
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import { isEventRoute } from './event-routes';
 
 export const FaultSettings = z.strictObject({
   /** Added to every request (ms). */
@@ -56,8 +55,8 @@ export class Faults {
     this.nextSlot = 0;
   }
 
-  /** How long this request waits before it runs, whether it then fails, and whether an event delivery is dropped. */
-  plan(): { delayMs: number; fail: boolean; drop: boolean } {
+  /** How long this request waits before it runs, and whether it then fails. */
+  plan(): { delayMs: number; fail: boolean } {
     const s = this.settings;
     let delayMs = s.latencyMs + (s.jitterMs > 0 ? Math.floor(this.random() * s.jitterMs) : 0);
     if (s.maxRps > 0) {
@@ -69,19 +68,23 @@ export class Faults {
     return {
       delayMs,
       fail: s.errorRate > 0 && this.random() < s.errorRate,
-      drop: s.dropRate > 0 && this.random() < s.dropRate,
     };
+  }
+
+  /**
+   * Whether to acknowledge one event unhandled (the dropRate knob): asked by the delivery route once per event, so a
+   * bulk delivery of ten loses each of them with the same chance as ten single deliveries would.
+   */
+  dropDelivery(): boolean {
+    const rate = this.settings.dropRate;
+    return rate > 0 && this.random() < rate;
   }
 
   middleware() {
     return async (ctx: Context, next: Next): Promise<void> => {
       if (isFaultExempt(ctx.path)) return next();
-      const { delayMs, fail, drop } = this.plan();
+      const { delayMs, fail } = this.plan();
       if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
-      if (drop && ctx.method === 'POST' && isEventRoute(ctx.path)) {
-        ctx.body = { status: 'SUCCESS', dropped: 'by the dropRate fault knob' };
-        return;
-      }
       if (fail) {
         ctx.status = 503;
         ctx.body = { error: { code: 'injected_fault', message: 'failure injected by the fault knobs' } };

@@ -10,9 +10,12 @@ import { Faults } from './faults';
 import { accessGuard, DEFAULT_RULES, type GuardRule } from './guard';
 import { httpDuration, methodLabel, useServiceLabel } from './metrics';
 import { requestBody } from './request';
-import { topicOfEventRoute } from './event-routes';
+import { isEventRoute, topicOfEventRoute } from './event-routes';
+import { bulkEntries } from './subscriptions';
 
 export const BODY_LIMIT = '64kb';
+/** The largest event delivery (a bulk delivery holds many events); delivery routes open only to the sidecar's token. */
+export const DELIVERY_BODY_LIMIT = '4mb';
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/*+json'];
 
 export interface HttpShellOptions {
@@ -76,21 +79,22 @@ export function createHttpShell(opts: HttpShellOptions): HttpShell & { finish():
     }
     await next();
   });
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      extendTypes: { json: JSON_TYPES },
-      jsonLimit: BODY_LIMIT,
-      encoding: 'utf-8',
-    }),
-  );
+  const parse = (jsonLimit: string) =>
+    bodyParser({ enableTypes: ['json'], extendTypes: { json: JSON_TYPES }, jsonLimit, encoding: 'utf-8' });
+  const parseRequest = parse(BODY_LIMIT);
+  // A bulk delivery holds up to BULK_MAX_MESSAGES events of up to BODY_LIMIT each (only the sidecar's token opens it).
+  const parseDelivery = parse(DELIVERY_BODY_LIMIT);
+  app.use((ctx, next) => (isEventRoute(ctx.path) ? parseDelivery(ctx, next) : parseRequest(ctx, next)));
   // Count every delivery (redeliveries included) before anything can fail it: after the token check, and only for
   // a topic this app subscribes to (a route exists), so strangers cannot grow the counters.
   app.use(async (ctx, next) => {
     const topic = topicOfEventRoute(ctx.path);
     if (topic && ctx.method === 'POST' && router.match(ctx.path, 'POST').route) {
-      const body = requestBody(ctx) as { id?: unknown } | undefined;
-      deliveries.record(topic, typeof body?.id === 'string' ? body.id : undefined);
+      const body = requestBody(ctx);
+      for (const event of bulkEntries(body)?.map(e => e.event) ?? [body]) {
+        const id = (event as { id?: unknown } | undefined)?.id;
+        deliveries.record(topic, typeof id === 'string' ? id : undefined);
+      }
     }
     await next();
   });

@@ -85,6 +85,8 @@ export function defineService(deps: ServiceDeps<BaseConfig>, spec: ServiceSpec):
       log,
       subscriptions: spec.subscriptions ?? [],
       ...(spec.raw ? { raw: spec.raw } : {}),
+      bulk: config.bulk,
+      drop: () => shell.faults.dropDelivery(),
     });
   }
   if (spec.api) mountOpenApi(shell.router, spec.api);

@@ -50,19 +50,43 @@ export function on<C extends EventContract>(
 
 export const routeFor = (c: EventContract) => eventRoute(c.topic);
 
+/** Dapr's bulk subscribe, as this app asks for it: off, or up to `maxMessages` events per delivery. */
+export interface BulkSettings {
+  /** Events per delivery at most (BULK_MAX_MESSAGES); 0 = one event per delivery, as without bulk subscribe. */
+  readonly maxMessages: number;
+  /** How long daprd holds a partial batch before delivering it (BULK_MAX_AWAIT_MS). */
+  readonly maxAwaitMs: number;
+}
+
+export const NO_BULK: BulkSettings = Object.freeze({ maxMessages: 0, maxAwaitMs: 0 });
+
 export interface DaprSubscriptionItem {
   pubsubname: string;
   topic: string;
   route: string;
   deadLetterTopic: string;
+  bulkSubscribe?: { enabled: true; maxMessagesCount: number; maxAwaitDurationMs: number };
 }
 
-export function subscriptionList(pubsubName: string, subs: readonly Subscription[]): DaprSubscriptionItem[] {
+export function subscriptionList(
+  pubsubName: string,
+  subs: readonly Subscription[],
+  bulk: BulkSettings = NO_BULK,
+): DaprSubscriptionItem[] {
   return subs.map(s => ({
     pubsubname: pubsubName,
     topic: s.contract.topic,
     route: routeFor(s.contract),
     deadLetterTopic: DEAD_LETTER_TOPIC,
+    ...(bulk.maxMessages > 0
+      ? {
+          bulkSubscribe: {
+            enabled: true as const,
+            maxMessagesCount: bulk.maxMessages,
+            maxAwaitDurationMs: bulk.maxAwaitMs,
+          },
+        }
+      : {}),
   }));
 }
 
@@ -82,6 +106,10 @@ export interface MountOptions {
   deadLetters?: { bus: EventBus; service: string };
   /** Raw subscriptions; they have no dead-letter topic of their own, so a dead letter never loops. */
   raw?: readonly RawSubscription[];
+  /** Bulk subscribe for the contract subscriptions (raw ones always take one event per delivery). */
+  bulk?: BulkSettings;
+  /** The dropRate fault knob, asked once per event: true = acknowledge it unhandled (the event is lost here). */
+  drop?: () => boolean;
 }
 
 function requireSidecarToken(ctx: Context, token: string | undefined): boolean {
@@ -91,10 +119,67 @@ function requireSidecarToken(ctx: Context, token: string | undefined): boolean {
   return false;
 }
 
+/** What the app answers for one event: Dapr's three statuses, with the reason of anything but SUCCESS. */
+export interface EventAnswer {
+  status: 'SUCCESS' | 'RETRY' | 'DROP';
+  reason?: string;
+  deadLettered?: string;
+  dropped?: string;
+}
+
+const DROPPED_BY_KNOB: EventAnswer = { status: 'SUCCESS', dropped: 'by the dropRate fault knob' };
+
+/** One entry of a bulk delivery, as daprd 1.18 sends it (`event` is the CloudEvent, already parsed). */
+interface BulkEntry {
+  entryId: string;
+  event: unknown;
+}
+
+/** A bulk delivery (daprd's envelope: id, type, topic, pubsubname, metadata, entries), or undefined for one event. */
+export function bulkEntries(body: unknown): BulkEntry[] | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const entries = (body as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) return undefined;
+  return entries.filter(
+    (e): e is BulkEntry =>
+      typeof e === 'object' && e !== null && typeof (e as { entryId?: unknown }).entryId === 'string',
+  );
+}
+
 /**
- * Adds GET /dapr/subscribe and one POST route per subscription. Answers follow Dapr's contract:
- * SUCCESS when handled, DROP (to the dead-letter topic) for an event that is invalid or can never
- * succeed, and HTTP 500 (retried by the resiliency policy) for anything transient.
+ * Runs each entry of a batch through `handle` and collects one status per entry. Entries about one subject (an
+ * order, a customer) run one after the other in the order daprd sent them, as they would one delivery at a time on
+ * one partition; different subjects run side by side. One failing entry never fails the rest of its batch.
+ */
+export async function answerBatch(
+  entries: readonly BulkEntry[],
+  handle: (event: unknown) => Promise<EventAnswer>,
+): Promise<{ statuses: { entryId: string; status: EventAnswer['status'] }[] }> {
+  const bySubject = new Map<string, BulkEntry[]>();
+  entries.forEach((e, i) => {
+    const subject = (e.event as { subject?: unknown } | null)?.subject;
+    const key = typeof subject === 'string' && subject !== '' ? `s:${subject}` : `i:${i}`;
+    const list = bySubject.get(key) ?? [];
+    list.push(e);
+    bySubject.set(key, list);
+  });
+  const answers = new Map<string, EventAnswer['status']>();
+  await Promise.all(
+    [...bySubject.values()].map(async list => {
+      for (const e of list) {
+        const a = await handle(e.event).catch((): EventAnswer => ({ status: 'RETRY', reason: 'transient failure' }));
+        answers.set(e.entryId, a.status);
+      }
+    }),
+  );
+  return { statuses: entries.map(e => ({ entryId: e.entryId, status: answers.get(e.entryId) ?? 'RETRY' })) };
+}
+
+/**
+ * Adds GET /dapr/subscribe and one POST route per subscription. Answers follow Dapr's contract, per event (one per
+ * delivery, or one per entry of a bulk delivery): SUCCESS when handled, DROP (to the dead-letter topic) for an event
+ * that is invalid or can never succeed, and RETRY (HTTP 500 for a single event) for anything transient, which the
+ * resiliency policy retries; in a batch only the entries that asked for it are delivered again.
  */
 export function mountSubscriptions(router: Router, opts: MountOptions): void {
   const seen = new Set<string>();
@@ -102,6 +187,7 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
     if (seen.has(s.contract.topic)) throw new Error(`two handlers for topic ${s.contract.topic}`);
     seen.add(s.contract.topic);
   }
+  const drop = opts.drop ?? (() => false);
 
   router.get('/dapr/subscribe', ctx => {
     if (!requireSidecarToken(ctx, opts.appApiToken)) return;
@@ -110,46 +196,50 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       topic: r.topic,
       route: eventRoute(r.topic),
     }));
-    ctx.body = [...subscriptionList(opts.pubsubName, opts.subscriptions), ...raw];
+    ctx.body = [...subscriptionList(opts.pubsubName, opts.subscriptions, opts.bulk), ...raw];
   });
 
+  /** Answers a single delivery: SUCCESS and DROP as 200, RETRY as 500 (what makes daprd retry it). */
+  function reply(ctx: Context, a: EventAnswer): void {
+    if (a.status === 'RETRY') ctx.status = 500;
+    ctx.body = a;
+  }
+
   for (const r of opts.raw ?? []) {
+    const log = opts.log.child({ topic: r.topic });
     router.post(eventRoute(r.topic), async ctx => {
       if (!requireSidecarToken(ctx, opts.appApiToken)) return;
       const body = requestBody(ctx);
-      const log = opts.log.child({ topic: r.topic });
+      if (drop()) return reply(ctx, DROPPED_BY_KNOB);
       const meter = deliveryMeter(r.topic, body);
       try {
         const { duplicate } = await meter.timed(() =>
           r.handle(body, { log, traceparent: ctx.get('traceparent') || undefined }),
         );
-        ctx.body = { status: 'SUCCESS' };
         meter.done(duplicate ? 'duplicate' : 'success');
+        reply(ctx, { status: 'SUCCESS' });
       } catch (err) {
         if (err instanceof StateKeyError) {
           // Never storable, so never worth a retry; a raw channel has no dead-letter topic of its own.
           log.warn({ err }, 'raw event names a key the state store refuses; dropped');
-          ctx.body = { status: 'DROP', reason: err.message };
           meter.done('dead_lettered');
-          return;
+          return reply(ctx, { status: 'DROP', reason: err.message });
         }
         log.warn({ err }, 'raw event handling failed; asking for redelivery');
-        ctx.status = 500;
-        ctx.body = { status: 'RETRY', reason: 'transient failure' };
         meter.done('retry');
+        reply(ctx, { status: 'RETRY', reason: 'transient failure' });
       }
     });
   }
 
   /** Sets the event aside with its reason: SUCCESS once DeadLettered is published, DROP if even that fails. */
   async function deadLetter(
-    ctx: Context,
     topic: string,
     why: DeadLetterReason,
     reason: string,
     original: unknown,
     log: Logger,
-  ) {
+  ): Promise<EventAnswer> {
     log.warn({ reason }, 'dead-lettering an event');
     // Either way it reaches the dead-letter topic: as DeadLettered, or as it is through the subscription's deadLetterTopic.
     deadLetters.inc({ topic, reason: why });
@@ -162,46 +252,57 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
           { source: service },
         );
         await opts.deadLetters.bus.publish(DeadLettered, e);
-        ctx.body = { status: 'SUCCESS', deadLettered: reason };
-        return;
+        return { status: 'SUCCESS', deadLettered: reason };
       } catch (err) {
         log.warn({ err }, 'could not publish DeadLettered; answering DROP');
       }
     }
-    ctx.body = { status: 'DROP', reason };
+    return { status: 'DROP', reason };
   }
 
   for (const sub of opts.subscriptions) {
-    router.post(routeFor(sub.contract), async ctx => {
-      if (!requireSidecarToken(ctx, opts.appApiToken)) return;
-      const body = requestBody(ctx);
+    const topic = sub.contract.topic;
+    /** One event, however it came: validated, handled, and answered with its own status. */
+    async function answer(body: unknown, traceparent: string | undefined): Promise<EventAnswer> {
+      if (drop()) return DROPPED_BY_KNOB;
       const parsed = parseEvent(sub.contract, body);
-      const log = opts.log.child({ topic: sub.contract.topic, eventId: parsed.ok ? parsed.event.id : undefined });
-      const meter = deliveryMeter(sub.contract.topic, body);
+      const log = opts.log.child({ topic, eventId: parsed.ok ? parsed.event.id : undefined });
+      const meter = deliveryMeter(topic, body);
       if (!parsed.ok) {
-        await deadLetter(ctx, sub.contract.topic, 'invalid', parsed.reason, body, log);
+        const a = await deadLetter(topic, 'invalid', parsed.reason, body, log);
         meter.done('dead_lettered');
-        return;
+        return a;
       }
       try {
         const { duplicate } = await meter.timed(() =>
-          sub.handle(parsed.event, { log, traceparent: ctx.get('traceparent') || parsed.event.traceparent }),
+          sub.handle(parsed.event, { log, traceparent: traceparent || parsed.event.traceparent }),
         );
-        ctx.body = { status: 'SUCCESS' };
         meter.done(duplicate ? 'duplicate' : 'success');
+        return { status: 'SUCCESS' };
       } catch (err) {
         // A key the state store refuses fails every retry the same way: dead-lettered now, with the reason.
         if (err instanceof PermanentEventError || err instanceof StateKeyError) {
           const why = err instanceof StateKeyError ? 'key' : 'permanent';
-          await deadLetter(ctx, sub.contract.topic, why, err.message, body, log);
+          const a = await deadLetter(topic, why, err.message, body, log);
           meter.done('dead_lettered');
-          return;
+          return a;
         }
         log.warn({ err }, 'event handling failed; asking for redelivery');
-        ctx.status = 500;
-        ctx.body = { status: 'RETRY', reason: 'transient failure' };
         meter.done('retry');
+        return { status: 'RETRY', reason: 'transient failure' };
       }
+    }
+
+    router.post(routeFor(sub.contract), async ctx => {
+      if (!requireSidecarToken(ctx, opts.appApiToken)) return;
+      const body = requestBody(ctx);
+      const entries = bulkEntries(body);
+      if (entries) {
+        // Each entry carries its own trace context (the CloudEvent's traceparent), not the request's.
+        ctx.body = await answerBatch(entries, event => answer(event, undefined));
+        return;
+      }
+      reply(ctx, await answer(body, ctx.get('traceparent') || undefined));
     });
   }
 }

@@ -1,10 +1,12 @@
 import request from 'supertest';
-import { createHttpShell, Faults, NO_FAULTS, silentLogger } from '../src';
+import { OrderCreated } from '@lab/contracts';
+import { createHttpShell, defineService, Faults, loadServiceConfig, NO_FAULTS, on, silentLogger } from '../src';
+import { memoryDapr } from '../src/testing';
 
 describe('Faults.plan()', () => {
   it('adds fixed latency plus jitter', () => {
     const f = new Faults({ ...NO_FAULTS, latencyMs: 100, jitterMs: 50 }, () => 0.5);
-    expect(f.plan()).toEqual({ delayMs: 125, fail: false, drop: false });
+    expect(f.plan()).toEqual({ delayMs: 125, fail: false });
   });
 
   it('fails the share of requests the error rate asks for', () => {
@@ -12,6 +14,13 @@ describe('Faults.plan()', () => {
     const f = new Faults({ ...NO_FAULTS, errorRate: 0.5 }, () => draws.shift()!);
     expect(f.plan().fail).toBe(true);
     expect(f.plan().fail).toBe(false);
+  });
+
+  it('drops the share of event deliveries the drop rate asks for, one draw per event', () => {
+    const draws = [0.2, 0.7, 0.1];
+    const f = new Faults({ ...NO_FAULTS, dropRate: 0.5 }, () => draws.shift()!);
+    expect([f.dropDelivery(), f.dropDelivery(), f.dropDelivery()]).toEqual([true, false, true]);
+    expect(new Faults(NO_FAULTS, () => 0).dropDelivery()).toBe(false);
   });
 
   it('caps throughput: requests beyond maxRps wait for their slot', () => {
@@ -33,10 +42,6 @@ describe('/admin/faults', () => {
     });
     s.router.get('/openapi.json', ctx => {
       ctx.body = { openapi: '3.1.1' };
-    });
-    s.router.post('/events/t', ctx => {
-      handled += 1;
-      ctx.body = { status: 'SUCCESS' };
     });
     return s.finish().callback();
   };
@@ -62,10 +67,17 @@ describe('/admin/faults', () => {
   });
 
   it('drops event deliveries (answered SUCCESS, never handled) at the drop rate; other requests run', async () => {
-    const app = shell('tok');
+    const config = loadServiceConfig({ ADMIN_TOKEN: 'tok' }, 't', 3999);
+    const app = defineService(
+      { config, log: silentLogger(), dapr: memoryDapr() },
+      {
+        routes: r => r.get('/work', ctx => void (ctx.body = { ok: true })),
+        subscriptions: [on(OrderCreated, async () => void (handled += 1))],
+      },
+    ).callback();
     await request(app).put('/admin/faults').set({ Authorization: 'Bearer tok' }).send({ dropRate: 1 }).expect(200);
     handled = 0;
-    const res = await request(app).post('/events/t').send({ id: 'e-1' }).expect(200);
+    const res = await request(app).post('/events/order-created').send({ id: 'e-1' }).expect(200);
     expect(res.body).toMatchObject({ status: 'SUCCESS', dropped: expect.any(String) });
     expect(handled).toBe(0);
     await request(app).get('/work').expect(200);

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
 import { defineService, loadServiceConfig, on, PermanentEventError, StateKeyError } from '@lab/kit';
-import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
+import { deliver, deliverBulk, memoryDapr, silentLogger } from '@lab/kit/testing';
 
 const created = (id = 'e-1') =>
   buildEvent(
@@ -123,6 +123,104 @@ describe('a delivery', () => {
   it('needs the app token like every sidecar route', async () => {
     const { server, seen } = setup(ok);
     await deliver(server, OrderCreated, created()).expect(401);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('bulk subscribe', () => {
+  const bulkEnv = { BULK_MAX_MESSAGES: '50', BULK_MAX_AWAIT_MS: '20' };
+  const forOrder = (orderId: string, id: string) => ({
+    ...created(id),
+    subject: orderId,
+    data: { ...created(id).data, orderId },
+  });
+
+  it('is asked of daprd for each contract subscription when configured, never for a raw channel', async () => {
+    const { server } = setup(ok, bulkEnv);
+    const res = await request(server).get('/dapr/subscribe').set('dapr-api-token', 'app').expect(200);
+    expect(res.body).toEqual([
+      {
+        pubsubname: 'pubsub',
+        topic: 'order-created',
+        route: '/events/order-created',
+        deadLetterTopic: 'dead-letters',
+        bulkSubscribe: { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 20 },
+      },
+      { pubsubname: 'pubsub', topic: 'dead-letters', route: '/events/dead-letters' },
+    ]);
+  });
+
+  it('refuses a batch size outside 0..1000 when the config is read', () => {
+    expect(() => loadServiceConfig({ BULK_MAX_MESSAGES: '5000' }, 'probe', 3999)).toThrow(/BULK_MAX_MESSAGES/);
+  });
+
+  it('answers one status per entry: a failing entry asks for itself again, a bad one is set aside, the rest succeed', async () => {
+    const { server, dapr, seen } = setup(async e => {
+      if ((e as { id: string }).id === 'boom') throw new Error('state store timed out');
+    }, bulkEnv);
+    const invalid = { ...created('bad'), data: {} };
+    const res = await deliverBulk(server, OrderCreated, [created('a'), created('boom'), invalid, created('b')], {
+      appToken: 'app',
+    }).expect(200);
+    expect(res.body).toEqual({
+      statuses: [
+        { entryId: 'e0', status: 'SUCCESS' },
+        { entryId: 'e1', status: 'RETRY' },
+        { entryId: 'e2', status: 'SUCCESS' },
+        { entryId: 'e3', status: 'SUCCESS' },
+      ],
+    });
+    expect(seen.map(e => (e as { id: string }).id)).toEqual(['a', 'boom', 'b']);
+    const letters = dapr.bus.of(DeadLettered.topic);
+    expect(letters.map(l => (l.data as { original: { id: string } }).original.id)).toEqual(['bad']);
+  });
+
+  it("runs one subject's entries in the order sent, one at a time, and different subjects side by side", async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    const { server } = setup(async e => {
+      const { id } = e as { id: string };
+      log.push(`start ${id}`);
+      if (id === 'o1-first') await gate; // holds o1's queue; o2 must not wait for it
+      if (id === 'o2-only') release();
+      log.push(`end ${id}`);
+    }, bulkEnv);
+    const batch = [forOrder('o1', 'o1-first'), forOrder('o1', 'o1-second'), forOrder('o2', 'o2-only')];
+    const res = await deliverBulk(server, OrderCreated, batch, { appToken: 'app' }).expect(200);
+    expect(res.body.statuses.map((s: { status: string }) => s.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(log).toEqual([
+      'start o1-first',
+      'start o2-only',
+      'end o2-only',
+      'end o1-first',
+      'start o1-second',
+      'end o1-second',
+    ]);
+  });
+
+  it("hands each entry's handler the trace context of its own event", async () => {
+    const traces: (string | undefined)[] = [];
+    const { server } = setup(async (_e, tp) => void traces.push(tp), bulkEnv);
+    const tp = (n: number) => `00-0af7651916cd43dd8448eb211c8031${n}c-b7ad6b7169203331-01`;
+    const batch = [forOrder('o1', 'x'), forOrder('o2', 'y')].map((e, i) => ({ ...e, traceparent: tp(i + 10) }));
+    await deliverBulk(server, OrderCreated, batch, { appToken: 'app' }).set('traceparent', tp(99)).expect(200);
+    expect(traces.sort()).toEqual([tp(10), tp(11)]);
+  });
+
+  it('loses each entry, not the batch, to the dropRate knob: acknowledged SUCCESS, never handled', async () => {
+    const { server, seen } = setup(ok, { ...bulkEnv, FAULT_DROP_RATE_PCT: '100' });
+    const res = await deliverBulk(server, OrderCreated, [created('a'), created('b')], { appToken: 'app' }).expect(200);
+    expect(res.body.statuses).toEqual([
+      { entryId: 'e0', status: 'SUCCESS' },
+      { entryId: 'e1', status: 'SUCCESS' },
+    ]);
+    expect(seen).toEqual([]);
+  });
+
+  it('needs the app token like a single delivery', async () => {
+    const { server, seen } = setup(ok, bulkEnv);
+    await deliverBulk(server, OrderCreated, [created('a')]).expect(401);
     expect(seen).toEqual([]);
   });
 });

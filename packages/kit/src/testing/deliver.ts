@@ -23,6 +23,33 @@ export function deliver(server: TestServer, contract: EventContract | string, ev
 }
 
 /**
+ * One bulk delivery of `events` on `contract`'s topic, in daprd's envelope (entry ids `e0`, `e1`, ...); the app
+ * answers one status per entry.
+ */
+export function deliverBulk(
+  server: TestServer,
+  contract: EventContract,
+  events: readonly object[],
+  o: DeliverOptions = {},
+) {
+  const req = request(server).post(routeFor(contract)).set('Content-Type', 'application/json');
+  if (o.appToken) req.set('dapr-api-token', o.appToken);
+  return req.send({
+    id: 'bulk-1',
+    type: 'com.dapr.event.sent.bulk',
+    topic: contract.topic,
+    pubsubname: 'pubsub',
+    metadata: {},
+    entries: events.map((event, i) => ({
+      entryId: `e${i}`,
+      event,
+      metadata: {},
+      contentType: 'application/cloudevents+json',
+    })),
+  });
+}
+
+/**
  * What the sidecar does with what the app published on `contract`'s topic when the app subscribes to it too
  * (order its OrderCreated, user its UserRegistered): each event delivered back once, in order; each answer checked 2xx.
  */

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `./lab bench [--quick] [--broker redis|kafka] [--only flow]`: starts what it needs, measures against
+// `./lab bench [--quick] [--broker redis|kafka] [--only flow|levers]`: starts what it needs, measures against
 // same-run baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md
 // with its charts beside it (in quick mode, .run/bench/performance-quick.md). `--only flow` runs the whole-flow
-// steps alone and replaces only the charts (and their source line) of docs/performance.md.
+// steps alone and replaces only the charts (and their source line) of docs/performance.md; `--only levers` measures
+// each throughput lever against a baseline on fresh systems (levers.ts) and prints the table.
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, syncVersusEvent } from './flow';
 import { climb, flowOnly, flowSystem } from './flow-run';
+import { leversOnly } from './levers';
 import { observabilityCost } from './observability';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
@@ -22,7 +24,8 @@ import { flowCharts } from './charts';
 const quick = process.argv.includes('--quick') || process.env.LAB_BENCH_QUICK === '1';
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'flow') throw new Error(`--only takes flow, not ${only}`);
+if (only !== undefined && only !== 'flow' && only !== 'levers')
+  throw new Error(`--only takes flow or levers, not ${only}`);
 const offset = readToolEnv(process.env, { portOffset: 15_000 }).portOffset;
 const runDir = join(REPO_ROOT, '.run', 'bench');
 const cfg = quick
@@ -160,6 +163,13 @@ async function main() {
   say(`benchmark (${quick ? 'quick' : 'full'} mode) on ${machine.cores} cores, ${machine.cpu}`);
   if (only === 'flow') {
     await flowOnly({ brokers: brokers(), cfg, quick, offset, runDir, say });
+    return;
+  }
+  if (only === 'levers') {
+    const levers = quick
+      ? { fixedRate: 20, rates: [40], stepSeconds: 3 }
+      : { fixedRate: 20, rates: [30, 40, 60, 80, 120, 160, 200, 240], stepSeconds: 8 };
+    await leversOnly({ brokers: brokers(), cfg: levers, quick, offset, runDir, say });
     return;
   }
   const runs: BrokerRun[] = [];

@@ -15,12 +15,12 @@ export interface FlowConfig {
 }
 
 /** The whole system, its apps logging warnings only: per-event info lines would measure the logger, not the system. */
-export const flowSystem = (broker: Broker, offset: number, runDir: string) =>
+export const flowSystem = (broker: Broker, offset: number, runDir: string, appEnv: Record<string, string> = {}) =>
   LocalSystem.start({
     broker,
     portOffset: offset,
     runDir: join(runDir, broker, 'flow'),
-    appEnv: { LOG_LEVEL: 'warn' },
+    appEnv: { LOG_LEVEL: 'warn', ...appEnv },
     startTimeoutMs: 180_000,
   });
 

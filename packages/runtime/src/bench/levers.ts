@@ -1,0 +1,121 @@
+// `./lab bench --only levers`: each throughput lever measured on its own against a baseline in the same run, on a
+// fresh system each: the apps' and sidecars' CPU per order at one fixed rate, convergence at that rate, and the knee.
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Broker } from '../system';
+import { flowSystem } from './flow-run';
+import { flowStep, footprints, type FlowStep } from './flow';
+import { f, ratio } from './report-broker';
+
+/** One way of running the same system: extra environment for every app (kit reads it once, in config.ts). */
+export interface Lever {
+  name: string;
+  appEnv: Record<string, string>;
+}
+
+/** The baseline first: every other lever is compared with it. */
+export const LEVERS: readonly Lever[] = [
+  { name: 'one event per delivery', appEnv: { BULK_MAX_MESSAGES: '0' } },
+  { name: 'bulk subscribe, up to 20 per delivery, 5 ms', appEnv: { BULK_MAX_MESSAGES: '20', BULK_MAX_AWAIT_MS: '5' } },
+  {
+    name: 'bulk subscribe, up to 100 per delivery, 20 ms',
+    appEnv: { BULK_MAX_MESSAGES: '100', BULK_MAX_AWAIT_MS: '20' },
+  },
+];
+
+export interface LeverConfig {
+  /** The fixed rate CPU per order and convergence are measured at (below every lever's knee). */
+  fixedRate: number;
+  rates: number[];
+  stepSeconds: number;
+}
+
+export interface LeverResult {
+  broker: Broker;
+  lever: string;
+  /** CPU ms per order at the fixed rate, apps and sidecars apart. */
+  appsMs: number;
+  sidecarsMs: number;
+  fixed: FlowStep;
+  knee: number;
+  steps: Pick<FlowStep, 'rate' | 'completedPerSecond' | 'accepted'>[];
+}
+
+async function measureLever(
+  broker: Broker,
+  lever: Lever,
+  cfg: LeverConfig,
+  o: { offset: number; runDir: string },
+  say: (s: string) => void,
+): Promise<LeverResult> {
+  const sys = await flowSystem(broker, o.offset, join(o.runDir, 'levers'), lever.appEnv);
+  try {
+    await flowStep(sys, 10, 1); // warm-up
+    const before = footprints(sys);
+    const fixed = await flowStep(sys, cfg.fixedRate, cfg.stepSeconds);
+    const after = footprints(sys);
+    const spent = (pick: (x: (typeof after)[number]) => number | undefined) =>
+      after.reduce((sum, x, i) => sum + ((pick(x) ?? 0) - (pick(before[i]!) ?? 0)), 0);
+    const apps = spent(x => x.app?.cpuSeconds);
+    const sidecars = spent(x => x.daprd?.cpuSeconds);
+    const steps: LeverResult['steps'] = [];
+    for (const rate of cfg.rates) {
+      const s = await flowStep(sys, rate, cfg.stepSeconds);
+      steps.push({ rate, completedPerSecond: s.completedPerSecond, accepted: s.accepted });
+      say(`  ${lever.name} @${rate}/s: shipped ${s.completedPerSecond}/s, convergence p95 ${s.convergence.p95} ms`);
+      if (s.completedPerSecond < 0.7 * rate || s.acceptance.errors > 0) break;
+    }
+    const knee = steps.filter(s => s.completedPerSecond >= 0.9 * s.rate).at(-1)?.rate ?? 0;
+    const per = (cpu: number) => (cpu * 1000) / Math.max(1, fixed.accepted);
+    const r = { broker, lever: lever.name, appsMs: per(apps), sidecarsMs: per(sidecars), fixed, knee, steps };
+    say(
+      `${broker} / ${lever.name}: ${f(r.appsMs + r.sidecarsMs)} ms CPU per order (apps ${f(r.appsMs)}, daprd ${f(r.sidecarsMs)}) at ${cfg.fixedRate}/s, convergence p95 ${fixed.convergence.p95} ms, knee ${knee}/s`,
+    );
+    return r;
+  } finally {
+    await sys.stop();
+  }
+}
+
+/** The table of one run: each lever beside the baseline of its broker, with ratios. */
+export function renderLevers(results: readonly LeverResult[], cfg: LeverConfig, at: string, load: number): string {
+  const out = [
+    `Levers measured ${at} (${cpus().length} cores, load average ${load.toFixed(2)} at the start), each on a fresh system; CPU per order and convergence at ${cfg.fixedRate} orders/s for ${cfg.stepSeconds} s, then the climb (${cfg.rates.join(', ')} orders/s) to the knee. Ratios are against the first row of the same broker.`,
+    '',
+    '| broker | lever | CPU ms per order (apps + daprd) | vs baseline | convergence p50 / p95 ms | knee orders/s | vs baseline |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    const base = results.find(x => x.broker === r.broker)!;
+    const cpu = r.appsMs + r.sidecarsMs;
+    out.push(
+      `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+export async function leversOnly(o: {
+  brokers: Broker[];
+  cfg: LeverConfig;
+  quick: boolean;
+  offset: number;
+  runDir: string;
+  say: (s: string) => void;
+}): Promise<string> {
+  const at = new Date().toISOString();
+  const load = loadavg()[0] ?? 0;
+  const results: LeverResult[] = [];
+  for (const broker of o.brokers) {
+    o.say(`\n== ${broker} (levers)`);
+    for (const lever of LEVERS) results.push(await measureLever(broker, lever, o.cfg, o, o.say));
+  }
+  const md = renderLevers(results, o.cfg, at, load);
+  mkdirSync(o.runDir, { recursive: true });
+  const mode = o.quick ? 'quick' : 'full';
+  writeFileSync(join(o.runDir, `levers-${mode}.json`), JSON.stringify({ at, loadAverage: load, results }, null, 2));
+  writeFileSync(join(o.runDir, `levers-${mode}.md`), md + '\n');
+  o.say('\n' + md);
+  return md;
+}
