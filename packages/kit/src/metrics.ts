@@ -57,6 +57,13 @@ export const duplicatesIgnored = new Counter({
   labelNames: ['topic'],
   registers,
 });
+export const eventsPerDelivery = new Histogram({
+  name: 'eda_events_per_delivery',
+  help: 'Events in one delivery from the sidecar: 1 without bulk subscribe, up to BULK_MAX_MESSAGES with it',
+  labelNames: ['topic'],
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+  registers,
+});
 export const httpDuration = new Histogram({
   name: 'eda_http_request_duration_seconds',
   help: 'HTTP request duration by method, matched route template (or unmatched) and status',

@@ -14,7 +14,7 @@ import type { Logger } from './logger';
 import { requestBody } from './request';
 import { sameSecret } from './guard';
 import { StateKeyError } from './keys';
-import { deadLetters, type DeadLetterReason } from './metrics';
+import { deadLetters, eventsPerDelivery, type DeadLetterReason } from './metrics';
 import { deliveryMeter } from './delivery-metrics';
 import { eventRoute } from './event-routes';
 
@@ -297,6 +297,7 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       if (!requireSidecarToken(ctx, opts.appApiToken)) return;
       const body = requestBody(ctx);
       const entries = bulkEntries(body);
+      eventsPerDelivery.observe({ topic }, entries?.length ?? 1);
       if (entries) {
         // Each entry carries its own trace context (the CloudEvent's traceparent), not the request's.
         ctx.body = await answerBatch(entries, event => answer(event, undefined));
