@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { daprModuleDir, prometheusOperatorCrdDir, type K8sObject } from './tools';
+import { daprModuleDir, kedaCrdDir, prometheusOperatorCrdDir, type K8sObject } from './tools';
 
 export interface Problem {
   where: string;
@@ -104,6 +104,22 @@ export function monitoringProblems(objects: K8sObject[]): Problem[] {
     const validate = monitoring!.get(`${o.apiVersion}/${o.kind}`);
     const where = `${o.kind}/${o.metadata.name}`;
     if (!validate) return [{ where, error: `no prometheus-operator CRD serves ${o.apiVersion} ${o.kind}` }];
+    return validate(o).map(p => ({ where, error: p.error }));
+  });
+}
+
+let keda: Map<string, (o: unknown) => Problem[]> | undefined;
+
+/** KEDA objects (the chart's ScaledObjects and TriggerAuthentication) against that release's own CRDs. */
+export function kedaProblems(objects: K8sObject[]): Problem[] {
+  keda ??= crdValidators(
+    kedaCrdDir(),
+    f => f === 'keda.sh_scaledobjects.yaml' || f === 'keda.sh_triggerauthentications.yaml',
+  );
+  return objects.flatMap(o => {
+    const validate = keda!.get(`${o.apiVersion}/${o.kind}`);
+    const where = `${o.kind}/${o.metadata.name}`;
+    if (!validate) return [{ where, error: `no KEDA CRD serves ${o.apiVersion} ${o.kind}` }];
     return validate(o).map(p => ({ where, error: p.error }));
   });
 }

@@ -125,6 +125,22 @@ export function daprModuleDir(): string {
 
 export const isDapr = (o: K8sObject) => o.apiVersion.startsWith('dapr.io/');
 
+/** KEDA's release whose CRDs the chart's ScaledObjects and TriggerAuthentication are checked against (keda.sh/v1alpha1). */
+export const KEDA = 'v2.20.2';
+
+/** KEDA's CRDs (config/crd/bases of its module), from the Go module proxy when absent. */
+export function kedaCrdDir(): string {
+  const modcache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+  const module = 'github.com/kedacore/keda/v2';
+  const dir = join(modcache, 'github.com', 'kedacore', 'keda', `v2@${KEDA}`);
+  if (!existsSync(dir)) {
+    execFileSync('go', ['mod', 'download', `${module}@${KEDA}`], { cwd: join(ROOT, 'tools', 'daprd') });
+  }
+  const crds = join(dir, 'config', 'crd', 'bases');
+  if (!existsSync(crds)) throw new Error(`no KEDA CRDs under ${dir}`);
+  return crds;
+}
+
 /** prometheus-operator's release whose CRDs the chart's PodMonitor is checked against (monitoring.coreos.com/v1). */
 export const PROMETHEUS_OPERATOR = 'v0.90.1';
 

@@ -86,3 +86,13 @@ seccompProfile:
 {{- define "eda-lab.configName" -}}
 {{- (include "eda-lab.daprFile" (dict "root" . "path" "config.yaml") | fromYaml).metadata.name -}}
 {{- end }}
+
+{{/*
+"true" when KEDA scales this service (keda.enabled, its autoscaling.enabled, and it subscribes to something), else
+empty; call with (dict "root" $ "name" $name "service" $s).
+*/}}
+{{- define "eda-lab.kedaScaled" -}}
+{{- if and .root.Values.keda.enabled .service.autoscaling.enabled (gt (len (.service.subscribes | default list)) 0) -}}
+true
+{{- end -}}
+{{- end }}

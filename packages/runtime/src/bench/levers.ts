@@ -22,6 +22,8 @@ export const LEVERS: readonly Lever[] = [
     name: 'bulk subscribe, up to 100 per delivery, 20 ms',
     appEnv: { BULK_MAX_MESSAGES: '100', BULK_MAX_AWAIT_MS: '20' },
   },
+  // V8's young generation grows to 3 x 16 MB semi-spaces under load and keeps them: the apps' RSS after load.
+  { name: 'young generation capped (--max-semi-space-size=2)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=2' } },
 ];
 
 export interface LeverConfig {
@@ -38,6 +40,8 @@ export interface LeverResult {
   appsMs: number;
   sidecarsMs: number;
   fixed: FlowStep;
+  /** The apps' mean RSS (MB) after the warm-up, and after the climb. */
+  appRssMb: { idle: number; loaded: number };
   knee: number;
   steps: Pick<FlowStep, 'rate' | 'completedPerSecond' | 'accepted'>[];
 }
@@ -53,6 +57,8 @@ async function measureLever(
   try {
     await flowStep(sys, 10, 1); // warm-up
     const before = footprints(sys);
+    const meanRss = (xs: ReturnType<typeof footprints>) =>
+      xs.reduce((n, x) => n + (x.app?.rssMb ?? 0), 0) / Math.max(1, xs.filter(x => x.app).length);
     const fixed = await flowStep(sys, cfg.fixedRate, cfg.stepSeconds);
     const after = footprints(sys);
     const spent = (pick: (x: (typeof after)[number]) => number | undefined) =>
@@ -68,7 +74,8 @@ async function measureLever(
     }
     const knee = steps.filter(s => s.completedPerSecond >= 0.9 * s.rate).at(-1)?.rate ?? 0;
     const per = (cpu: number) => (cpu * 1000) / Math.max(1, fixed.accepted);
-    const r = { broker, lever: lever.name, appsMs: per(apps), sidecarsMs: per(sidecars), fixed, knee, steps };
+    const appRssMb = { idle: meanRss(before), loaded: meanRss(footprints(sys)) };
+    const r = { broker, lever: lever.name, appsMs: per(apps), sidecarsMs: per(sidecars), fixed, appRssMb, knee, steps };
     say(
       `${broker} / ${lever.name}: ${f(r.appsMs + r.sidecarsMs)} ms CPU per order (apps ${f(r.appsMs)}, daprd ${f(r.sidecarsMs)}) at ${cfg.fixedRate}/s, convergence p95 ${fixed.convergence.p95} ms, knee ${knee}/s`,
     );
@@ -83,14 +90,14 @@ export function renderLevers(results: readonly LeverResult[], cfg: LeverConfig, 
   const out = [
     `Levers measured ${at} (${cpus().length} cores, load average ${load.toFixed(2)} at the start), each on a fresh system; CPU per order and convergence at ${cfg.fixedRate} orders/s for ${cfg.stepSeconds} s, then the climb (${cfg.rates.join(', ')} orders/s) to the knee. Ratios are against the first row of the same broker.`,
     '',
-    '| broker | lever | CPU ms per order (apps + daprd) | vs baseline | convergence p50 / p95 ms | knee orders/s | vs baseline |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| broker | lever | CPU ms per order (apps + daprd) | vs baseline | convergence p50 / p95 ms | knee orders/s | vs baseline | app RSS MB idle / after |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const base = results.find(x => x.broker === r.broker)!;
     const cpu = r.appsMs + r.sidecarsMs;
     out.push(
-      `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} |`,
+      `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} | ${Math.round(r.appRssMb.idle)} / ${Math.round(r.appRssMb.loaded)} |`,
     );
   }
   return out.join('\n');
