@@ -7,6 +7,7 @@ import type { Broker } from '../system';
 import { flowSystem } from './flow-run';
 import { flowStep, footprints, type FlowStep } from './flow';
 import { f, ratio } from './report-broker';
+import { countHops, hopsPerOrder, HOP_KINDS, type HopKind, type Hops } from './hops';
 
 /** One way of running the same system: extra environment for every app (kit reads it once, in config.ts). */
 export interface Lever {
@@ -40,6 +41,8 @@ export interface LeverResult {
   appsMs: number;
   sidecarsMs: number;
   fixed: FlowStep;
+  /** Calls through the sidecars per order at the fixed rate, by kind. */
+  hops: Hops;
   /** The apps' mean RSS (MB) after the warm-up, and after the climb. */
   appRssMb: { idle: number; loaded: number };
   knee: number;
@@ -57,10 +60,12 @@ async function measureLever(
   try {
     await flowStep(sys, 10, 1); // warm-up
     const before = footprints(sys);
+    const hopsBefore = await countHops(sys);
     const meanRss = (xs: ReturnType<typeof footprints>) =>
       xs.reduce((n, x) => n + (x.app?.rssMb ?? 0), 0) / Math.max(1, xs.filter(x => x.app).length);
     const fixed = await flowStep(sys, cfg.fixedRate, cfg.stepSeconds);
     const after = footprints(sys);
+    const hops = hopsPerOrder(hopsBefore, await countHops(sys), fixed.accepted);
     const spent = (pick: (x: (typeof after)[number]) => number | undefined) =>
       after.reduce((sum, x, i) => sum + ((pick(x) ?? 0) - (pick(before[i]!) ?? 0)), 0);
     const apps = spent(x => x.app?.cpuSeconds);
@@ -75,7 +80,17 @@ async function measureLever(
     const knee = steps.filter(s => s.completedPerSecond >= 0.9 * s.rate).at(-1)?.rate ?? 0;
     const per = (cpu: number) => (cpu * 1000) / Math.max(1, fixed.accepted);
     const appRssMb = { idle: meanRss(before), loaded: meanRss(footprints(sys)) };
-    const r = { broker, lever: lever.name, appsMs: per(apps), sidecarsMs: per(sidecars), fixed, appRssMb, knee, steps };
+    const r = {
+      broker,
+      lever: lever.name,
+      appsMs: per(apps),
+      sidecarsMs: per(sidecars),
+      fixed,
+      hops,
+      appRssMb,
+      knee,
+      steps,
+    };
     say(
       `${broker} / ${lever.name}: ${f(r.appsMs + r.sidecarsMs)} ms CPU per order (apps ${f(r.appsMs)}, daprd ${f(r.sidecarsMs)}) at ${cfg.fixedRate}/s, convergence p95 ${fixed.convergence.p95} ms, knee ${knee}/s`,
     );
@@ -98,6 +113,22 @@ export function renderLevers(results: readonly LeverResult[], cfg: LeverConfig, 
     const cpu = r.appsMs + r.sidecarsMs;
     out.push(
       `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} | ${Math.round(r.appRssMb.idle)} / ${Math.round(r.appRssMb.loaded)} |`,
+    );
+  }
+  const base = results[0];
+  if (base) {
+    const kinds = Object.keys(HOP_KINDS) as HopKind[];
+    const total = (h: Hops) => kinds.reduce((n, k) => n + h[k], 0);
+    out.push(
+      '',
+      `Calls through the sidecars per order at ${cfg.fixedRate} orders/s (every daprd's own counters), for each lever:`,
+      '',
+      `| broker | lever | ${kinds.join(' | ')} | all | CPU ms per call |`,
+      `| --- | --- | ${kinds.map(() => '---').join(' | ')} | --- | --- |`,
+      ...results.map(
+        r =>
+          `| ${r.broker} | ${r.lever} | ${kinds.map(k => f(r.hops[k])).join(' | ')} | ${f(total(r.hops))} | ${f((r.appsMs + r.sidecarsMs) / Math.max(1e-9, total(r.hops)))} |`,
+      ),
     );
   }
   return out.join('\n');
