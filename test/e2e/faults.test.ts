@@ -2,7 +2,7 @@
 import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import type { LocalSystem } from '@lab/runtime';
 import { waitFor } from '@lab/runtime';
-import { anOrder, burst, http, publishVia, startSystem, verifySystem } from './helpers';
+import { adminEach, anOrder, burst, http, publishVia, startSystem, verifySystem } from './helpers';
 
 let system: LocalSystem;
 let order: string;
@@ -64,10 +64,12 @@ describe('faults mid-burst', () => {
   });
 
   it('the payment gateway down (a synchronous dependency): orders wait for it and are paid, none declined', async () => {
-    const admin = { authorization: `Bearer ${system.adminToken}` };
+    // Summed over payment's instances: each process counts the deliveries it got.
     const asked = async () =>
-      ((await http('GET', `${system.url('payment')}/admin/deliveries`, undefined, admin)).body?.['order-created']
-        ?.redeliveries ?? 0) as number;
+      (await adminEach(system, 'payment', 'GET', '/admin/deliveries')).reduce(
+        (n, r) => n + ((r.body?.['order-created']?.redeliveries ?? 0) as number),
+        0,
+      );
     const before = await asked();
     await system.stopService('gateway');
     const b = await burst(order, N / 4);
@@ -88,10 +90,13 @@ describe('faults mid-burst', () => {
 
   it('a consumer that acknowledges events it never handled: order announces stale orders again and they converge', async () => {
     const admin = { authorization: `Bearer ${system.adminToken}` };
-    const faults = `${system.url('payment')}/admin/faults`;
+    const setFaults = async (body: object) =>
+      expect((await adminEach(system, 'payment', 'PUT', '/admin/faults', body)).map(r => r.status)).toEqual(
+        system.instances('payment').map(() => 200),
+      );
     const watch = async () => (await http('GET', `${order}/admin/open-orders`, undefined, admin)).body;
     // payment drops every OrderCreated on the floor, answering SUCCESS: the broker sees each one as handled.
-    expect((await http('PUT', faults, { dropRate: 1 }, admin)).status).toBe(200);
+    await setFaults({ dropRate: 1 });
     const b = await burst(order, N / 4);
     expect(b.refused).toBe(0);
     // Nothing can move while payment loses the events: every order is in the open-orders index.
@@ -99,7 +104,7 @@ describe('faults mid-burst', () => {
       timeoutMs: 10_000,
       what: `all ${b.accepted.length} orders in the open-orders index`,
     });
-    expect((await http('PUT', faults, {}, admin)).status).toBe(200);
+    await setFaults({});
     const r = await verifySystem(system, 'consumer-loses-events', {
       orderIds: b.accepted,
       boundMs: 4 * STALE_AFTER_MS,
@@ -142,5 +147,24 @@ describe('the same events delivered many times', () => {
     const r = await verifySystem(system, 'duplicates', { orderIds: [orderId], boundMs: 60_000 });
     expectClean(r);
     expect(r.deliveries.redeliveries).toBeGreaterThanOrEqual(18); // consumers saw the copies and ignored them
+  });
+});
+
+describe('the consumers, as many instances as the system runs ($LAB_REPLICAS)', () => {
+  it('each instance of each consumer of OrderCreated took deliveries: replicas compete in one group, none idles', async () => {
+    const idle: string[] = [];
+    for (const name of system.services.keys()) {
+      if (!system.service(name).entry.subscribes.includes(OrderCreated.topic)) continue;
+      expect({ name, instances: system.instances(name).length }).toEqual({ name, instances: system.replicas });
+      const answers = await adminEach(system, name, 'GET', '/admin/deliveries');
+      answers.forEach((r, i) => {
+        const got = Object.values((r.body ?? {}) as Record<string, { deliveries: number }>).reduce(
+          (n, t) => n + t.deliveries,
+          0,
+        );
+        if (got === 0) idle.push(`${name} instance ${i + 1}`);
+      });
+    }
+    expect(idle).toEqual([]);
   });
 });

@@ -227,10 +227,23 @@ const lastCounters = new WeakMap<LocalSystem, Counters>();
  * The verifier against a LocalSystem; the report is printed and kept in <runDir>/reports/<name>.json. Deliveries and
  * re-announcements are counted since the previous verification of the same system (the tests of a file run in turn).
  */
+/** The API URL of every instance of a service (one unless the system runs replicas of its consumers). */
+export const instanceUrls = (system: LocalSystem, name: string) => system.instances(name).map(i => i.url);
+
+/** One admin call to every instance of a service (each process has its own fault knobs and counters). */
+export function adminEach(system: LocalSystem, name: string, method: string, path: string, body?: unknown) {
+  const auth = { authorization: `Bearer ${system.adminToken}` };
+  return Promise.all(instanceUrls(system, name).map(u => http(method, `${u}${path}`, body, auth)));
+}
+
 export async function verifySystem(system: LocalSystem, name: string, input: VerifyInput) {
   const urls = Object.fromEntries([...system.services.keys()].map(n => [n, system.url(n)]));
+  const instances = Object.fromEntries([...system.services.keys()].map(n => [n, instanceUrls(system, n)]));
   const baseline = lastCounters.get(system);
-  const report = await verify({ urls, adminToken: system.adminToken }, { ...(baseline ? { baseline } : {}), ...input });
+  const report = await verify(
+    { urls, instances, adminToken: system.adminToken },
+    { ...(baseline ? { baseline } : {}), ...input },
+  );
   lastCounters.set(system, report.counters);
   mkdirSync(join(system.runDir, 'reports'), { recursive: true });
   writeFileSync(join(system.runDir, 'reports', `${name}.json`), JSON.stringify(report, null, 2));

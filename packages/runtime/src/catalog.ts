@@ -51,10 +51,21 @@ export const BASE = {
   chaos: 3099,
 };
 
-export function portsFor(s: ServiceEntry, offset = 0, appPortOverride?: number): Ports {
-  const i = s.port - BASE.app;
+/**
+ * Replicas of one service take the ports REPLICA_STRIDE further per replica (the catalog's services use the first
+ * 20), so up to MAX_REPLICAS stay below the next range (app ports below the chaos API's 3099, metrics below 9190).
+ */
+export const REPLICA_STRIDE = 20;
+export const MAX_REPLICAS = 5;
+
+/** The ports of one instance of a service: replica 0 is the one the catalog describes (and an override moves). */
+export function portsFor(s: ServiceEntry, offset = 0, appPortOverride?: number, replica = 0): Ports {
+  if (!Number.isInteger(replica) || replica < 0 || replica >= MAX_REPLICAS) {
+    throw new Error(`replica ${replica} of ${s.name}: at most ${MAX_REPLICAS} replicas run locally`);
+  }
+  const i = s.port - BASE.app + REPLICA_STRIDE * replica;
   return {
-    app: appPortOverride ?? s.port + offset,
+    app: (replica === 0 ? appPortOverride : undefined) ?? s.port + REPLICA_STRIDE * replica + offset,
     daprHttp: BASE.daprHttp + i + offset,
     daprGrpc: BASE.daprGrpc + i + offset,
     daprInternalGrpc: BASE.daprInternalGrpc + i + offset,

@@ -7,13 +7,14 @@ import { startChaosServer } from './chaos';
 import { signalRecorded } from './pid-file';
 import { LocalSystem, resolveBroker, type Broker } from './system';
 import { BASE } from './catalog';
-import { readToolEnv } from './tool-env';
+import { readToolEnv, toolArgs } from './tool-env';
 import { LIVE_CONSOLE, liveConsoleEnv, liveConsoleUrl } from './live-console';
 
 function table(system: LocalSystem): string {
   const rows = [['service', 'api', 'sidecar (dapr http)', 'role']];
-  for (const s of system.services.values()) {
-    rows.push([s.entry.name, s.url, s.daprUrl, s.entry.public ? 'public API' : 'event consumer']);
+  for (const s of system.allInstances()) {
+    const name = s.replica === 0 ? s.entry.name : `${s.entry.name} (replica ${s.replica + 1})`;
+    rows.push([name, s.url, s.daprUrl, s.entry.public ? 'public API' : 'event consumer']);
   }
   if (system.broker === 'kafka') {
     rows.push(['redis', `redis://127.0.0.1:${system.redisPort}`, '', 'state']);
@@ -25,7 +26,7 @@ function table(system: LocalSystem): string {
   return rows.map(r => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-async function up(broker: Broker): Promise<void> {
+async function up(broker: Broker, replicas: number): Promise<void> {
   const started = Date.now();
   process.stdout.write(
     broker === 'kafka'
@@ -41,6 +42,7 @@ async function up(broker: Broker): Promise<void> {
     console: true,
     broker,
     withConsole: true,
+    replicas,
     serviceEnv: { [LIVE_CONSOLE]: liveConsoleEnv(offset, { port: chaosPort, token: chaosToken }) },
   });
   const order = system.url('order');
@@ -91,18 +93,23 @@ function down(): void {
   }
 }
 
-/** `--broker kafka` or `--broker=kafka` (default: $LAB_BROKER, else redis). */
-function brokerFlag(args: string[]): Broker {
-  const i = args.findIndex(a => a === '--broker' || a.startsWith('--broker='));
-  if (i < 0) return resolveBroker();
-  const arg = args[i]!;
-  return resolveBroker(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[i + 1] ?? ''));
-}
+const USAGE = 'lab up [--broker redis|kafka] [--replicas N] | down';
 
 const cmd = process.argv[2] ?? 'up';
 if (cmd === 'up') {
   Promise.resolve()
-    .then(() => up(brokerFlag(process.argv.slice(3))))
+    .then(() => {
+      const { values } = toolArgs(
+        process.argv.slice(3),
+        { broker: { type: 'string' }, replicas: { type: 'string' } },
+        USAGE,
+      );
+      // --replicas N (default $LAB_REPLICAS, else 1): checked like the variable, by the same reader.
+      const env = readToolEnv(
+        values.replicas === undefined ? process.env : { ...process.env, LAB_REPLICAS: values.replicas },
+      );
+      return up(resolveBroker(values.broker), env.replicas);
+    })
     .catch(err => {
       process.stderr.write(`cannot start the system: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
@@ -110,6 +117,6 @@ if (cmd === 'up') {
 } else if (cmd === 'down') {
   down();
 } else {
-  process.stderr.write(`usage: lab-runtime up [--broker redis|kafka] | down\n`);
+  process.stderr.write(`usage: ${USAGE}\n`);
   process.exit(2);
 }

@@ -229,6 +229,8 @@ export async function waitForConsumerGroup(
   group: string,
   topics: string[],
   timeoutMs = 60_000,
+  /** Members the group must have (one per replica of the app): a group still waiting for one rebalances later. */
+  members = 1,
 ): Promise<void> {
   if (topics.length === 0) return;
   const admin = kafkaClient(brokers).admin();
@@ -239,6 +241,7 @@ export async function waitForConsumerGroup(
         const { groups } = await admin.describeGroups([group]);
         const g = groups[0];
         if (!g || g.state !== 'Stable') throw new Error(`group ${group} is ${g?.state ?? 'unknown'}`);
+        if (g.members.length < members) throw new Error(`group ${group} has ${g.members.length} of ${members} members`);
         const assigned = new Set<string>();
         for (const m of g.members) {
           const a = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);

@@ -53,6 +53,11 @@ export interface SystemOptions {
   broker?: Broker;
   /** The Dapr Configuration every sidecar loads (default: components/config.yaml). */
   daprConfig?: string;
+  /**
+   * Instances of every consumer (a service that subscribes; not the live console, whose board is in memory), each
+   * with its own daprd, competing in the one consumer group of their app id (default $LAB_REPLICAS, else 1).
+   */
+  replicas?: number;
 }
 
 export type Broker = 'redis' | 'kafka';
@@ -66,6 +71,8 @@ export function resolveBroker(name = process.env.LAB_BROKER): Broker {
 
 export interface ServiceHandle {
   entry: ServiceEntry;
+  /** 0 for the instance the catalog describes (its ports, its URL), 1.. for the other replicas. */
+  replica: number;
   ports: Ports;
   /** The app's own URL (public API). */
   url: string;
@@ -99,7 +106,11 @@ function reapStale(pidFile: string): void {
 }
 
 export class LocalSystem {
+  /** The first instance of each service (the one the catalog's ports describe), by name. */
   readonly services = new Map<string, ServiceHandle>();
+  /** Every instance of each service, the first one included, by name. */
+  private readonly instancesByName = new Map<string, ServiceHandle[]>();
+  readonly replicas: number;
   readonly redisPort: number;
   /** Redis asks every client for it (the sidecars get it as LAB_REDIS_PASSWORD); fresh per run unless set. */
   readonly redisPassword = process.env.LAB_REDIS_PASSWORD || randomBytes(16).toString('hex');
@@ -126,6 +137,7 @@ export class LocalSystem {
     this.pidFile = join(this.runDir, 'pids.json');
     this.timeoutMs = opts.startTimeoutMs ?? 60_000;
     this.deferred = new Set(opts.deferred ?? []);
+    this.replicas = opts.replicas ?? env.replicas;
     this.redisPort = Number(process.env.LAB_REDIS_PORT ?? BASE.redis + offset);
     this.broker = opts.broker ?? resolveBroker();
     this.kafkaPorts = { broker: KAFKA_BASE.broker + offset, controller: KAFKA_BASE.controller + offset };
@@ -144,7 +156,10 @@ export class LocalSystem {
       opts.services ?? catalog.map(s => s.name).filter(n => n !== LIVE_CONSOLE || opts.withConsole === true);
     const unknown = wanted.filter(n => !catalog.some(s => s.name === n));
     if (unknown.length > 0) throw new Error(`unknown service(s): ${unknown.join(', ')}`);
-    const prefix = prefixer(wanted);
+    const entries = catalog.filter(s => wanted.includes(s.name));
+    const countOf = (e: ServiceEntry) => (e.subscribes.length > 0 && e.name !== LIVE_CONSOLE ? this.replicas : 1);
+    const labelOf = (e: ServiceEntry, r: number) => (r === 0 ? e.name : `${e.name}.${r + 1}`);
+    const prefix = prefixer(entries.flatMap(e => Array.from({ length: countOf(e) }, (_, r) => labelOf(e, r))));
     const out = (line: string) => process.stdout.write(line + '\n');
     this.redis = redisProcess(
       this.redisPort,
@@ -160,76 +175,90 @@ export class LocalSystem {
           )
         : undefined;
 
-    for (const entry of catalog.filter(s => wanted.includes(s.name))) {
-      const override = process.env[portEnvName(entry.name)];
-      const ports = portsFor(entry, offset, override ? Number(override) : undefined);
-      const daprEnv = {
+    for (const entry of entries) {
+      for (let r = 0; r < countOf(entry); r++) this.addInstance(opts, entry, r, labelOf(entry, r), offset, prefix, out);
+    }
+  }
+
+  /** One instance of a service: its sidecar and its app, on the ports of replica `r` (nothing is started). */
+  private addInstance(
+    opts: SystemOptions,
+    entry: ServiceEntry,
+    r: number,
+    label: string,
+    offset: number,
+    prefix: ReturnType<typeof prefixer>,
+    out: (line: string) => void,
+  ): void {
+    const override = process.env[portEnvName(entry.name)];
+    const ports = portsFor(entry, offset, override ? Number(override) : undefined, r);
+    const daprEnv = {
+      ...process.env,
+      LAB_REDIS_HOST: `127.0.0.1:${this.redisPort}`,
+      LAB_REDIS_PASSWORD: this.redisPassword,
+      LAB_KAFKA_BROKERS: this.kafkaBrokers,
+      LAB_RUN_DIR: this.runDir,
+      APP_API_TOKEN: this.appApiToken,
+      DAPR_API_TOKEN: this.daprApiToken,
+    };
+    const sidecar = new ManagedProcess({
+      name: `${label}:dapr`,
+      command: daprdBinary(opts.daprdBin),
+      args: daprdArgs({
+        appId: entry.name,
+        ports,
+        componentsDir: COMPONENTS,
+        broker: this.broker,
+        // Each app's own Configuration: the shared one plus who may invoke this app (access-control.ts).
+        configFile: writeAppConfig(
+          opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
+          entry.name,
+          join(this.runDir, 'dapr-config'),
+        ),
+      }),
+      env: daprEnv,
+      cwd: this.runDir,
+      logFile: join(this.runDir, 'logs', `${label}.dapr.log`),
+      restart: true,
+      onSupervisor: m => this.supervised(m, opts.console ? prefix(label, true) : undefined),
+      ...(opts.console ? { onLine: (l: string) => sidecarLineWorthShowing(l) && out(prefix(label, true) + l) } : {}),
+    });
+    const app = new ManagedProcess({
+      name: label,
+      command: process.execPath,
+      args: ['--enable-source-maps', join(REPO_ROOT, 'services', entry.name, 'dist', 'main.js')],
+      env: {
         ...process.env,
-        LAB_REDIS_HOST: `127.0.0.1:${this.redisPort}`,
-        LAB_REDIS_PASSWORD: this.redisPassword,
-        LAB_KAFKA_BROKERS: this.kafkaBrokers,
-        LAB_RUN_DIR: this.runDir,
+        ...opts.appEnv,
+        ...opts.serviceEnv?.[entry.name],
+        APP_ID: entry.name,
+        HOST: '127.0.0.1',
+        APP_PORT: String(ports.app),
+        METRICS_PORT: String(ports.appMetrics),
+        DAPR_HOST: '127.0.0.1',
+        DAPR_HTTP_PORT: String(ports.daprHttp),
+        DAPR_GRPC_PORT: String(ports.daprGrpc),
         APP_API_TOKEN: this.appApiToken,
         DAPR_API_TOKEN: this.daprApiToken,
-      };
-      const sidecar = new ManagedProcess({
-        name: `${entry.name}:dapr`,
-        command: daprdBinary(opts.daprdBin),
-        args: daprdArgs({
-          appId: entry.name,
-          ports,
-          componentsDir: COMPONENTS,
-          broker: this.broker,
-          // Each app's own Configuration: the shared one plus who may invoke this app (access-control.ts).
-          configFile: writeAppConfig(
-            opts.daprConfig ?? join(COMPONENTS, 'config.yaml'),
-            entry.name,
-            join(this.runDir, 'dapr-config'),
-          ),
-        }),
-        env: daprEnv,
-        cwd: this.runDir,
-        logFile: join(this.runDir, 'logs', `${entry.name}.dapr.log`),
-        restart: true,
-        onSupervisor: m => this.supervised(m, opts.console ? prefix(entry.name, true) : undefined),
-        ...(opts.console
-          ? { onLine: (l: string) => sidecarLineWorthShowing(l) && out(prefix(entry.name, true) + l) }
-          : {}),
-      });
-      const app = new ManagedProcess({
-        name: entry.name,
-        command: process.execPath,
-        args: ['--enable-source-maps', join(REPO_ROOT, 'services', entry.name, 'dist', 'main.js')],
-        env: {
-          ...process.env,
-          ...opts.appEnv,
-          ...opts.serviceEnv?.[entry.name],
-          APP_ID: entry.name,
-          HOST: '127.0.0.1',
-          APP_PORT: String(ports.app),
-          METRICS_PORT: String(ports.appMetrics),
-          DAPR_HOST: '127.0.0.1',
-          DAPR_HTTP_PORT: String(ports.daprHttp),
-          DAPR_GRPC_PORT: String(ports.daprGrpc),
-          APP_API_TOKEN: this.appApiToken,
-          DAPR_API_TOKEN: this.daprApiToken,
-          ADMIN_TOKEN: this.adminToken,
-        },
-        cwd: REPO_ROOT,
-        logFile: join(this.runDir, 'logs', `${entry.name}.log`),
-        restart: true,
-        onSupervisor: m => this.supervised(m, opts.console ? prefix(entry.name) : undefined),
-        ...(opts.console ? { onLine: (l: string) => out(prefix(entry.name) + formatAppLine(l)) } : {}),
-      });
-      this.services.set(entry.name, {
-        entry,
-        ports,
-        url: `http://127.0.0.1:${ports.app}`,
-        daprUrl: `http://127.0.0.1:${ports.daprHttp}`,
-        app,
-        sidecar,
-      });
-    }
+        ADMIN_TOKEN: this.adminToken,
+      },
+      cwd: REPO_ROOT,
+      logFile: join(this.runDir, 'logs', `${label}.log`),
+      restart: true,
+      onSupervisor: m => this.supervised(m, opts.console ? prefix(label) : undefined),
+      ...(opts.console ? { onLine: (l: string) => out(prefix(label) + formatAppLine(l)) } : {}),
+    });
+    const handle: ServiceHandle = {
+      entry,
+      replica: r,
+      ports,
+      url: `http://127.0.0.1:${ports.app}`,
+      daprUrl: `http://127.0.0.1:${ports.daprHttp}`,
+      app,
+      sidecar,
+    };
+    if (r === 0) this.services.set(entry.name, handle);
+    this.instancesByName.set(entry.name, [...(this.instancesByName.get(entry.name) ?? []), handle]);
   }
 
   static async start(opts: SystemOptions = {}): Promise<LocalSystem> {
@@ -245,9 +274,9 @@ export class LocalSystem {
       await waitForRedis(system.redisPort, system.redisPassword);
       if (system.kafka) await waitForKafka(system.kafka, system.kafkaBrokers, system.timeoutMs);
       const now = [...system.services.keys()].filter(n => !system.deferred.has(n));
-      for (const name of now) {
-        system.service(name).sidecar.start();
-        system.service(name).app.start();
+      for (const i of now.flatMap(n => system.instances(n))) {
+        i.sidecar.start();
+        i.app.start();
       }
       system.savePids();
       await Promise.all(now.map(n => system.waitHealthy(n)));
@@ -268,6 +297,17 @@ export class LocalSystem {
     return this.service(name).url;
   }
 
+  /** Every instance of a service (one unless it is a consumer and `replicas` is above 1), the first one first. */
+  instances(name: string): ServiceHandle[] {
+    this.service(name);
+    return this.instancesByName.get(name) ?? [];
+  }
+
+  /** Every instance of every service. */
+  allInstances(): ServiceHandle[] {
+    return [...this.instancesByName.values()].flat();
+  }
+
   /** What the supervisor said (unexpected exits, restarts), oldest first; also on the console and in the logs. */
   readonly supervisorLog: { at: number; message: string }[] = [];
 
@@ -282,7 +322,16 @@ export class LocalSystem {
    * fails the wait at once, unless `restarting` (the supervisor is bringing it back).
    */
   async waitHealthy(name: string, timeoutMs = this.timeoutMs, restarting = false): Promise<void> {
-    const s = this.service(name);
+    const all = this.instances(name);
+    await Promise.all(all.map(s => this.waitInstanceHealthy(s, timeoutMs, restarting)));
+    // On Kafka the sidecar reports healthy before its consumer group has joined; wait for the assignment.
+    if (this.broker === 'kafka') {
+      await waitForConsumerGroup(this.kafkaBrokers, name, all[0]!.entry.subscribes, timeoutMs, all.length);
+    }
+  }
+
+  private async waitInstanceHealthy(s: ServiceHandle, timeoutMs: number, restarting: boolean): Promise<void> {
+    const name = s.replica === 0 ? s.entry.name : `${s.entry.name} (replica ${s.replica + 1})`;
     const check = async (label: string, url: string, ok: number[]) => {
       await waitFor(
         async () => {
@@ -301,17 +350,14 @@ export class LocalSystem {
     await check('app', `${s.url}/healthz`, [200]);
     await check('sidecar', `${s.daprUrl}/v1.0/healthz`, [204]);
     await check('readiness', `${s.url}/readyz`, [200]);
-    // On Kafka the sidecar reports healthy before its consumer group has joined; wait for the assignment.
-    if (this.broker === 'kafka') {
-      await waitForConsumerGroup(this.kafkaBrokers, name, s.entry.subscribes, timeoutMs);
-    }
   }
 
   /** Starts a service's sidecar and app (e.g. one deferred at start) and waits until it is healthy. */
   async startService(name: string): Promise<void> {
-    const s = this.service(name);
-    s.sidecar.start();
-    s.app.start();
+    for (const s of this.instances(name)) {
+      s.sidecar.start();
+      s.app.start();
+    }
     this.savePids();
     await this.waitHealthy(name);
   }
@@ -326,13 +372,14 @@ export class LocalSystem {
    * is not helped: it waits the processingTimeout, as on a cluster.)
    */
   async stopService(name: string, opts: { kill?: boolean } = {}): Promise<void> {
-    const s = this.service(name);
+    const all = this.instances(name);
+    const s = all[0]!;
     if (opts.kill) {
-      await Promise.all([s.app.kill(), s.sidecar.kill()]);
+      await Promise.all(all.flatMap(i => [i.app.kill(), i.sidecar.kill()]));
       return;
     }
-    await s.sidecar.stop();
-    await s.app.stop();
+    await Promise.all(all.map(i => i.sidecar.stop()));
+    await Promise.all(all.map(i => i.app.stop()));
     if (this.broker === 'redis') {
       // Best effort: if it fails, the held deliveries still come back, after the processingTimeout. Say so.
       await releasePending(
@@ -351,30 +398,31 @@ export class LocalSystem {
    * service is healthy again.
    */
   async crashService(name: string, which: 'app' | 'sidecar' | 'both' = 'both'): Promise<void> {
-    const s = this.service(name);
-    const procs = which === 'both' ? [s.app, s.sidecar] : [which === 'app' ? s.app : s.sidecar];
+    const procs = this.instances(name).flatMap(s =>
+      which === 'both' ? [s.app, s.sidecar] : [which === 'app' ? s.app : s.sidecar],
+    );
     await Promise.all(procs.map(p => p.crash()));
     await this.waitHealthy(name, this.timeoutMs, true);
   }
 
+  /** The app of every instance of a service. */
   async stopApp(name: string, opts: { kill?: boolean } = {}): Promise<void> {
-    const s = this.service(name);
-    await (opts.kill ? s.app.kill() : s.app.stop());
+    await Promise.all(this.instances(name).map(s => (opts.kill ? s.app.kill() : s.app.stop())));
   }
 
   async startApp(name: string): Promise<void> {
-    this.service(name).app.start();
+    for (const s of this.instances(name)) s.app.start();
     this.savePids();
     await this.waitHealthy(name);
   }
 
+  /** The sidecar of every instance of a service. */
   async stopSidecar(name: string, opts: { kill?: boolean } = {}): Promise<void> {
-    const s = this.service(name);
-    await (opts.kill ? s.sidecar.kill() : s.sidecar.stop());
+    await Promise.all(this.instances(name).map(s => (opts.kill ? s.sidecar.kill() : s.sidecar.stop())));
   }
 
   async startSidecar(name: string): Promise<void> {
-    this.service(name).sidecar.start();
+    for (const s of this.instances(name)) s.sidecar.start();
     this.savePids();
     await this.waitHealthy(name);
   }
@@ -405,12 +453,12 @@ export class LocalSystem {
   /** Every pid this system started (for the no-orphan test). */
   pids(): number[] {
     const brokers = this.kafka ? [this.redis, this.kafka] : [this.redis];
-    const all = [...brokers, ...[...this.services.values()].flatMap(s => [s.app, s.sidecar])];
+    const all = [...brokers, ...this.allInstances().flatMap(s => [s.app, s.sidecar])];
     return all.map(p => p.pid).filter((p): p is number => p !== undefined);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].flatMap(s => [s.app.stop(), s.sidecar.stop()]));
+    await Promise.all(this.allInstances().flatMap(s => [s.app.stop(), s.sidecar.stop()]));
     await Promise.all([this.redis.stop(), this.kafka?.stop()]);
     removePidFile(this.pidFile);
   }

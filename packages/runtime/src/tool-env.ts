@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { envReader, type Env } from '@lab/kit';
-import { REPO_ROOT } from './catalog';
+import { MAX_REPLICAS, REPO_ROOT } from './catalog';
 
 export interface ToolEnv {
   /** LAB_PORT_OFFSET: shifts every local port (a tool's own default when unset, e.g. the benchmark's 15000). */
@@ -14,6 +14,8 @@ export interface ToolEnv {
   adminToken: string | undefined;
   /** LAB_BROKER, when set. */
   broker: 'redis' | 'kafka' | undefined;
+  /** LAB_REPLICAS: instances of every consumer in a local run (1 unless set). */
+  replicas: number;
 }
 
 export function readToolEnv(env: Env = process.env, defaults: { portOffset?: number } = {}): ToolEnv {
@@ -25,6 +27,7 @@ export function readToolEnv(env: Env = process.env, defaults: { portOffset?: num
     adminToken: r.optional('LAB_ADMIN_TOKEN'),
     broker:
       r.optional('LAB_BROKER') === undefined ? undefined : r.oneOf('LAB_BROKER', ['redis', 'kafka'] as const, 'redis'),
+    replicas: r.int('LAB_REPLICAS', 1, 1, MAX_REPLICAS),
   };
   r.done();
   return out;

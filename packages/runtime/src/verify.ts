@@ -4,6 +4,11 @@ import { waitFor } from './wait';
 export interface VerifyTarget {
   /** Base URL of each service's API. */
   urls: Record<string, string>;
+  /**
+   * Every instance of a service that runs more than one (its URL in `urls` first): each process counts its own
+   * deliveries and re-announcements, so the counters are summed over them. State reads need one instance only.
+   */
+  instances?: Record<string, string[]>;
   adminToken: string;
 }
 
@@ -349,11 +354,24 @@ export function formatReport(name: string, r: VerifyReport): string {
 /** Reads every service's delivery counters and order's re-announcements (a service that does not answer counts 0). */
 export async function readCounters(t: VerifyTarget): Promise<Counters> {
   const deliveries: Counters['deliveries'] = {};
+  const each = (svc: string, url: string) => t.instances?.[svc] ?? [url];
   for (const [svc, url] of Object.entries(t.urls)) {
-    const r = await get(`${url}/admin/deliveries`, t.adminToken).catch(() => undefined);
-    deliveries[svc] = (r?.status === 200 ? r.body : {}) as Counters['deliveries'][string];
+    const sum: Counters['deliveries'][string] = {};
+    for (const u of each(svc, url)) {
+      const r = await get(`${u}/admin/deliveries`, t.adminToken).catch(() => undefined);
+      const counts = (r?.status === 200 ? r.body : {}) as Counters['deliveries'][string];
+      for (const [topic, c] of Object.entries(counts)) {
+        const s = (sum[topic] ??= { deliveries: 0, redeliveries: 0 });
+        s.deliveries += c.deliveries;
+        s.redeliveries += c.redeliveries;
+      }
+    }
+    deliveries[svc] = sum;
   }
-  const order = t.urls.order;
-  const watch = order ? await get(`${order}/admin/open-orders`, t.adminToken).catch(() => undefined) : undefined;
-  return { deliveries, reannounced: (watch?.body?.thisProcess?.reannounced ?? 0) as number };
+  let reannounced = 0;
+  for (const u of t.urls.order ? each('order', t.urls.order) : []) {
+    const watch = await get(`${u}/admin/open-orders`, t.adminToken).catch(() => undefined);
+    reannounced += (watch?.body?.thisProcess?.reannounced ?? 0) as number;
+  }
+  return { deliveries, reannounced };
 }

@@ -10,17 +10,30 @@ describe('readToolEnv', () => {
       runDir: join(REPO_ROOT, '.run'),
       adminToken: undefined,
       broker: undefined,
+      replicas: 1,
     });
   });
 
   it('reads what is set', () => {
-    const env = { LAB_PORT_OFFSET: '12000', LAB_RUN_DIR: '/tmp/r', LAB_ADMIN_TOKEN: 't', LAB_BROKER: 'kafka' };
-    expect(readToolEnv(env)).toEqual({ portOffset: 12_000, runDir: '/tmp/r', adminToken: 't', broker: 'kafka' });
+    const env = {
+      LAB_PORT_OFFSET: '12000',
+      LAB_RUN_DIR: '/tmp/r',
+      LAB_ADMIN_TOKEN: 't',
+      LAB_BROKER: 'kafka',
+      LAB_REPLICAS: '2',
+    };
+    expect(readToolEnv(env)).toEqual({
+      portOffset: 12_000,
+      runDir: '/tmp/r',
+      adminToken: 't',
+      broker: 'kafka',
+      replicas: 2,
+    });
   });
 
   it('names every bad variable at once', () => {
-    expect(() => readToolEnv({ LAB_PORT_OFFSET: '-1', LAB_BROKER: 'rabbit' })).toThrow(
-      /LAB_PORT_OFFSET must be an integer in \[0, 20000\], got "-1"[\s\S]*LAB_BROKER must be one of redis\|kafka/,
+    expect(() => readToolEnv({ LAB_PORT_OFFSET: '-1', LAB_BROKER: 'rabbit', LAB_REPLICAS: '0' })).toThrow(
+      /LAB_PORT_OFFSET must be an integer in \[0, 20000\], got "-1"[\s\S]*LAB_BROKER must be one of redis\|kafka[\s\S]*LAB_REPLICAS must be an integer in \[1, 5\], got "0"/,
     );
   });
 });

@@ -1,7 +1,7 @@
 // The verifier's own checks, against services that answer what a broken system would: each check must be able to fail.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KEPT, verify } from '../src/verify';
+import { KEPT, readCounters, verify } from '../src/verify';
 
 interface World {
   paid: number;
@@ -128,5 +128,48 @@ describe('verify: what a consumer no longer keeps', () => {
     const r = await run({ ...fine, full: { at: '2025-12-31T23:59:59.000Z' } });
     expect(r.problems).toEqual([`order ${ORDER}: 0 notifications, expected 3`, `order ${ORDER}: no purchase points`]);
     expect(r.tooOldToTell).toEqual({ notifications: 0, points: 0 });
+  });
+});
+
+describe('readCounters over the instances of a service', () => {
+  it('sums each instance counters by topic, and order re-announcements over its instances', async () => {
+    const counters: Record<string, unknown> = {
+      '/a/admin/deliveries': { 'order-created': { deliveries: 3, distinct: 2, redeliveries: 1 } },
+      '/b/admin/deliveries': {
+        'order-created': { deliveries: 5, distinct: 5, redeliveries: 0 },
+        'payment-completed': { deliveries: 2, distinct: 1, redeliveries: 1 },
+      },
+      '/a/admin/open-orders': { thisProcess: { reannounced: 2 } },
+      '/b/admin/open-orders': { thisProcess: { reannounced: 3 } },
+    };
+    const server = createServer((req, res) => {
+      const body = counters[req.url!.split('?')[0]!];
+      res.writeHead(body === undefined || req.headers.authorization !== 'Bearer tok' ? 404 : 200, {
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify(body ?? {}));
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const c = await readCounters({
+        urls: { order: `${base}/a` },
+        instances: { order: [`${base}/a`, `${base}/b`] },
+        adminToken: 'tok',
+      });
+      expect(c).toEqual({
+        deliveries: {
+          order: {
+            'order-created': { deliveries: 8, redeliveries: 1 },
+            'payment-completed': { deliveries: 2, redeliveries: 1 },
+          },
+        },
+        reannounced: 5,
+      });
+      // One instance only (no `instances`): its own counts.
+      expect((await readCounters({ urls: { order: `${base}/b` }, adminToken: 'tok' })).reannounced).toBe(3);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -15,12 +15,18 @@ export interface FlowConfig {
 }
 
 /** The whole system, its apps logging warnings only: per-event info lines would measure the logger, not the system. */
-export const flowSystem = (broker: Broker, offset: number, runDir: string, appEnv: Record<string, string> = {}) =>
+export const flowSystem = (
+  broker: Broker,
+  offset: number,
+  runDir: string,
+  o: { appEnv?: Record<string, string>; replicas?: number } = {},
+) =>
   LocalSystem.start({
     broker,
     portOffset: offset,
     runDir: join(runDir, broker, 'flow'),
-    appEnv: { LOG_LEVEL: 'warn', ...appEnv },
+    appEnv: { LOG_LEVEL: 'warn', ...o.appEnv },
+    replicas: o.replicas ?? 1,
     startTimeoutMs: 180_000,
   });
 

@@ -101,8 +101,8 @@ export async function syncVersusEvent(system: LocalSystem, rate: number, seconds
 }
 
 export function footprints(system: LocalSystem) {
-  return [...system.services.values()].map(s => ({
-    service: s.entry.name,
+  return system.allInstances().map(s => ({
+    service: s.replica === 0 ? s.entry.name : `${s.entry.name}.${s.replica + 1}`,
     app: s.app.pid ? footprint(s.app.pid) : undefined,
     daprd: s.sidecar.pid ? footprint(s.sidecar.pid) : undefined,
   }));

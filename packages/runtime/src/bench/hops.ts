@@ -39,7 +39,7 @@ const scrape = (port: number) =>
 
 /** Every hop counter, summed over the system (a process that does not answer counts 0). */
 export async function countHops(system: LocalSystem): Promise<Hops> {
-  const services = [...system.services.values()];
+  const services = system.allInstances();
   const texts = {
     daprd: await Promise.all(services.map(s => scrape(s.ports.metrics))),
     app: await Promise.all(services.map(s => scrape(s.ports.appMetrics))),

@@ -9,10 +9,12 @@ import { flowStep, footprints, type FlowStep } from './flow';
 import { f, ratio } from './report-broker';
 import { countHops, hopsPerOrder, HOP_KINDS, type HopKind, type Hops } from './hops';
 
-/** One way of running the same system: extra environment for every app (kit reads it once, in config.ts). */
+/** One way of running the same system: extra environment for every app (kit reads it once, in config.ts), replicas. */
 export interface Lever {
   name: string;
   appEnv: Record<string, string>;
+  /** Instances of every consumer (1 unless set). */
+  replicas?: number;
 }
 
 /** The baseline first: every other lever is compared with it. */
@@ -25,6 +27,8 @@ export const LEVERS: readonly Lever[] = [
   },
   // V8's young generation grows to 3 x 16 MB semi-spaces under load and keeps them: the apps' RSS after load.
   { name: 'young generation capped (--max-semi-space-size=2)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=2' } },
+  // Scale-out on the same two cores: what a second instance of every consumer costs (coordination, not capacity).
+  { name: '2 replicas of every consumer', appEnv: {}, replicas: 2 },
 ];
 
 export interface LeverConfig {
@@ -56,7 +60,10 @@ async function measureLever(
   o: { offset: number; runDir: string },
   say: (s: string) => void,
 ): Promise<LeverResult> {
-  const sys = await flowSystem(broker, o.offset, join(o.runDir, 'levers'), lever.appEnv);
+  const sys = await flowSystem(broker, o.offset, join(o.runDir, 'levers'), {
+    appEnv: lever.appEnv,
+    replicas: lever.replicas ?? 1,
+  });
   try {
     await flowStep(sys, 10, 1); // warm-up
     const before = footprints(sys);
