@@ -1,8 +1,8 @@
 // Real faults in the middle of real traffic, each run ending with the verifier: nothing lost, no effect doubled.
 import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import type { LocalSystem } from '@lab/runtime';
-import { waitFor } from '@lab/runtime';
-import { adminEach, anOrder, burst, http, publishVia, startSystem, verifySystem } from './helpers';
+import { BASE, startChaosServer, waitFor } from '@lab/runtime';
+import { adminEach, anOrder, burst, E2E_OFFSET, http, publishVia, startSystem, verifySystem } from './helpers';
 
 let system: LocalSystem;
 let order: string;
@@ -166,5 +166,25 @@ describe('the consumers, as many instances as the system runs ($LAB_REPLICAS)', 
       });
     }
     expect(idle).toEqual([]);
+  });
+
+  it("the local chaos API's faults action sets the knobs of every instance of the service", async () => {
+    const token = 'faults-suite-chaos-token';
+    const port = BASE.chaos + E2E_OFFSET;
+    const server = await startChaosServer(system, { port, token });
+    try {
+      const set = await http(
+        'PUT',
+        `http://127.0.0.1:${port}/chaos/services/points/faults`,
+        { latencyMs: 7 },
+        { authorization: `Bearer ${token}` },
+      );
+      expect(set.status).toBe(200);
+      const seen = await adminEach(system, 'points', 'GET', '/admin/faults');
+      expect(seen.map(r => r.body?.latencyMs)).toEqual(system.instances('points').map(() => 7));
+    } finally {
+      await adminEach(system, 'points', 'PUT', '/admin/faults', {});
+      await new Promise(r => server.close(r));
+    }
   });
 });

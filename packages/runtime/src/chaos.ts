@@ -1,6 +1,12 @@
 // The chaos API of the local runtime: the same HTTP API as the in-cluster chaos controller, over local processes.
 import type { Server } from 'node:http';
-import { createChaosApp, faultsForwarder, type ActionResult, type ChaosBackend } from '@lab/chaos';
+import {
+  createChaosApp,
+  faultsForwarder,
+  type ActionResult,
+  type ChaosBackend,
+  type FaultsForwarder,
+} from '@lab/chaos';
 import { silentLogger, type Logger } from '@lab/kit';
 import type { LocalSystem } from './system';
 
@@ -41,6 +47,21 @@ export function localBackend(system: LocalSystem): ChaosBackend {
   };
 }
 
+/**
+ * The fault knobs are per process: a service's faults are set on each of its instances (all must accept them), and
+ * the answer is its first instance's.
+ */
+function everyInstance(system: LocalSystem): FaultsForwarder {
+  return async (target, faults) => {
+    const answers = await Promise.all(
+      system
+        .instances(target.name)
+        .map(i => faultsForwarder({ adminToken: system.adminToken, baseUrl: () => i.url })(target, faults)),
+    );
+    return answers[0]!;
+  };
+}
+
 export function startChaosServer(
   system: LocalSystem,
   opts: { port: number; token: string; log?: Logger },
@@ -50,7 +71,7 @@ export function startChaosServer(
     backend: localBackend(system),
     targets,
     chaosToken: opts.token,
-    forwardFaults: faultsForwarder({ adminToken: system.adminToken, baseUrl: t => system.url(t.name) }),
+    forwardFaults: everyInstance(system),
     log: opts.log ?? silentLogger(),
   });
   return new Promise((resolve, reject) => {
