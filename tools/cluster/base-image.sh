@@ -8,8 +8,9 @@ have_image "$tag" && exit 0
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
 root="$CLUSTER_CACHE/rootfs-$DEBIAN_SUITE"
 rm -rf "$root.partial"
-say "debootstrap $DEBIAN_SUITE (minbase) from $(debian_mirror)"
-nice -n 10 debootstrap --variant=minbase "$DEBIAN_SUITE" "$root.partial" "$(debian_mirror)" >"$CLUSTER_CACHE/debootstrap.log" 2>&1 ||
+mirror="$(debian_mirror)" || exit 1
+say "debootstrap $DEBIAN_SUITE (minbase) from $mirror"
+nice -n 10 debootstrap --variant=minbase "$DEBIAN_SUITE" "$root.partial" "$mirror" >"$CLUSTER_CACHE/debootstrap.log" 2>&1 ||
   { tail -20 "$CLUSTER_CACHE/debootstrap.log" >&2; fail "debootstrap failed (log above)"; }
 rm -rf "$root.partial"/var/cache/apt/archives/*.deb "$root.partial"/var/lib/apt/lists/*
 cp /etc/ssl/certs/ca-certificates.crt "$root.partial/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true

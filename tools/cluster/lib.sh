@@ -31,7 +31,8 @@ debian_mirror() {
   local m
   m="$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)"
   [ -n "$m" ] || m="$(awk '/^deb / {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)"
-  echo "${m:-http://deb.debian.org/debian}"
+  [ -n "$m" ] || fail "no Debian mirror in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list (debootstrap needs the one apt uses)"
+  echo "$m"
 }
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
