@@ -5,7 +5,7 @@
 // steps alone and replaces only the charts (and their source line) of docs/performance.md; `--only levers` measures
 // each throughput lever against a baseline on fresh systems (levers.ts) and prints the table.
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../catalog';
 import { readToolEnv } from '../tool-env';
@@ -14,7 +14,7 @@ import { benchPublish, type PublishResult } from './publish';
 import { benchDelivery, type DeliveryResult } from './delivery';
 import { flowStep, syncVersusEvent } from './flow';
 import { climb, flowOnly, flowSystem } from './flow-run';
-import { leversOnly } from './levers';
+import { leversBlockOf, leversOnly, replaceLeversBlock } from './levers';
 import { observabilityCost } from './observability';
 import { summarizeProfiles } from './profile';
 import { renderMarkdown, type BenchResult, type BrokerRun } from './report';
@@ -183,7 +183,10 @@ async function main() {
   // The charts beside the Markdown that links them: docs/ for the full run, the run folder for a quick one.
   const dir = quick ? runDir : join(REPO_ROOT, 'docs');
   await writeCharts(dir, result.runs.flatMap(flowCharts));
-  writeFileSync(join(dir, quick ? 'performance-quick.md' : 'performance.md'), md);
+  const target = join(dir, quick ? 'performance-quick.md' : 'performance.md');
+  // The levers section comes from its own run (`--only levers`): a full run keeps it.
+  const levers = existsSync(target) ? leversBlockOf(readFileSync(target, 'utf8')) : undefined;
+  writeFileSync(target, levers ? replaceLeversBlock(md, levers) : md);
 }
 
 main().catch(err => {

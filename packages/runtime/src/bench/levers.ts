@@ -1,7 +1,8 @@
 // `./lab bench --only levers`: each throughput lever measured on its own against a baseline in the same run, on a
 // fresh system each: the apps' and sidecars' CPU per order at one fixed rate, convergence at that rate, and the knee.
 import { cpus, loadavg } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { REPO_ROOT } from '../catalog';
 import { join } from 'node:path';
 import type { Broker } from '../system';
 import { flowSystem } from './flow-run';
@@ -162,5 +163,41 @@ export async function leversOnly(o: {
   writeFileSync(join(o.runDir, `levers-${mode}.json`), JSON.stringify({ at, loadAverage: load, results }, null, 2));
   writeFileSync(join(o.runDir, `levers-${mode}.md`), md + '\n');
   o.say('\n' + md);
+  if (!o.quick) {
+    const file = join(REPO_ROOT, 'docs', 'performance.md');
+    writeFileSync(file, replaceLeversBlock(readFileSync(file, 'utf8'), leversBlock(md)));
+    o.say('levers section replaced in docs/performance.md');
+  }
   return md;
+}
+
+const OPEN = '<!-- levers -->';
+const CLOSE = '<!-- /levers -->';
+
+/** The levers section of docs/performance.md, between its markers (written by `--only levers` in full mode). */
+export function leversBlock(table: string): string {
+  return [
+    OPEN,
+    '',
+    '## Throughput levers, each against the same-run baseline',
+    '',
+    'Written by `./lab bench --only levers` (kept as it is by a full `./lab bench`): each lever on a fresh system, the first row of each broker its baseline.',
+    '',
+    table,
+    '',
+    CLOSE,
+  ].join('\n');
+}
+
+/** The levers block of a report, or undefined when it has none. */
+export function leversBlockOf(md: string): string | undefined {
+  const from = md.indexOf(OPEN);
+  const to = md.indexOf(CLOSE);
+  return from >= 0 && to > from ? md.slice(from, to + CLOSE.length) : undefined;
+}
+
+/** `md` with its levers block replaced by `block`, or with `block` appended when it has none. */
+export function replaceLeversBlock(md: string, block: string): string {
+  const old = leversBlockOf(md);
+  return old === undefined ? `${md.trimEnd()}\n\n${block}\n` : md.replace(old, block);
 }

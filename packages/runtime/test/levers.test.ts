@@ -1,5 +1,6 @@
-// The cost table's counting: Prometheus text summed by metric and labels, per order.
+// The lever benchmark's pure parts: Prometheus text summed by metric and labels, per order; its block of docs/performance.md.
 import { hopsPerOrder, sumSamples, type Hops } from '../src/bench/hops';
+import { leversBlock, leversBlockOf, replaceLeversBlock } from '../src/bench/levers';
 
 const text = [
   '# HELP dapr_component_state_count x',
@@ -36,5 +37,17 @@ describe('hopsPerOrder', () => {
     } satisfies Hops;
     const after = { ...zero, 'state get': 30, publish: 9, invocation: 3 };
     expect(hopsPerOrder(zero, after, 3)).toEqual({ ...zero, 'state get': 10, publish: 3, invocation: 1 });
+  });
+});
+
+describe('the levers block of docs/performance.md', () => {
+  it('is appended once, replaced in place after, and found again', () => {
+    const first = replaceLeversBlock('# Performance\n\ntext\n', leversBlock('| a |'));
+    expect(first).toContain('| a |');
+    const second = replaceLeversBlock(first, leversBlock('| b |'));
+    expect(second).not.toContain('| a |');
+    expect(second.match(/<!-- levers -->/g)).toHaveLength(1);
+    expect(leversBlockOf(second)).toBe(leversBlock('| b |'));
+    expect(leversBlockOf('# nothing')).toBeUndefined();
   });
 });
