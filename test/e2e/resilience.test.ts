@@ -76,8 +76,16 @@ describe('the sidecar under the HTTP edge', () => {
     const ids = retried.map(r => r.body.orderId as string);
     for (const [i, k] of keys.entries()) {
       await waitForOrderStatus(order, ids[i]!, 'SHIPPED', 30_000);
-      const mine = await http('GET', `${order}/orders?customerId=${k}`);
-      expect(mine.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([ids[i]]);
+      // The customer's list is written after the order itself, by the same delivery: SHIPPED may come first.
+      const listed = async () =>
+        ((await http('GET', `${order}/orders?customerId=${k}`)).body?.orders ?? []).map(
+          (o: { orderId: string }) => o.orderId,
+        ) as string[];
+      await waitFor(async () => ((await listed()).length > 0 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: `order ${ids[i]} listed for customer ${k}`,
+      });
+      expect(await listed()).toEqual([ids[i]]);
     }
 
     // The keyless request whose client got a 503: did the resumed sidecar publish it anyway? Measured, not
