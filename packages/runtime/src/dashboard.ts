@@ -203,6 +203,20 @@ export const ROWS: Row[] = [
         ],
       },
       {
+        title: 'Events per delivery (bulk subscribe)',
+        description:
+          'eda_events_per_delivery: mean events in one delivery from the sidecar; 1 without bulk subscribe (BULK_MAX_MESSAGES).',
+        unit: 'short',
+        queries: [
+          {
+            expr:
+              `${rate('eda_events_per_delivery_sum', 'service, topic')} / ` +
+              rate('eda_events_per_delivery_count', 'service, topic'),
+            legend: '{{service}} on {{topic}}',
+          },
+        ],
+      },
+      {
         title: 'Open orders re-announced (per 5 min)',
         description: "order's open-orders watch publishing a stuck order's OrderCreated again.",
         unit: 'short',
