@@ -168,7 +168,7 @@ async function main() {
   if (only === 'levers') {
     const levers = quick
       ? { fixedRate: 20, rates: [40], stepSeconds: 3 }
-      : { fixedRate: 20, rates: [30, 40, 60, 80, 120, 160, 200, 240], stepSeconds: 8 };
+      : { fixedRate: 10, rates: [15, 20, 30, 40, 60, 80, 120, 160, 200, 240], stepSeconds: 8 };
     await leversOnly({ brokers: brokers(), cfg: levers, quick, offset, runDir, say });
     return;
   }

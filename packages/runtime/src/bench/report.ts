@@ -19,7 +19,7 @@ export function renderMarkdown(r: BenchResult): string {
 
   out.push('## What limits it', '');
   out.push(
-    'An order is about 20 deliveries (six consumers of OrderCreated, six of PaymentCompleted, four of DeliveryStarted, the dead-letter and audit paths, plus the synchronous gateway call), and each delivery is an HTTP hop from daprd into the app plus a read and a conditional write of state through daprd: some 60 calls through a sidecar per order. The CPU per order above, divided into the two cores, gives the ceiling the knee sits under; the bus itself (the publish and delivery tables of each broker) costs a small part of it.',
+    'An order is 16 deliveries (six consumers of OrderCreated, six of PaymentCompleted, four of DeliveryStarted), 3 publishes and one synchronous gateway call, and each delivery is an HTTP hop from daprd into the app plus reads and conditional writes of state through daprd: about 75 calls through a sidecar per order, 55 of them state operations (counted by every daprd in the levers section below). The CPU per order above, divided into the two cores, gives the ceiling the knee sits under; the bus itself (the publish and delivery tables of each broker) costs a small part of it.',
     '',
     'Every consumer changes state by reading a whole record and writing it back under its etag (that is what makes it idempotent), so a record that grows costs more on every event: the benchmark places each order for a new customer, because a customer with hundreds of orders would make each of their events rewrite a long order list, inbox and points account (capped at 1,000, 500 and 1,000 entries). The counters and the audit index by type are split into many small shards for the same reason.',
     '',
