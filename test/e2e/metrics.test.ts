@@ -48,9 +48,22 @@ const sum = (samples: Sample[], name: string, labels: Record<string, string>) =>
     .filter(s => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((n, s) => n + s.value, 0);
 
-/** What every app must show: each topic it subscribes to handled, each business fact it publishes published. */
+const badSubscribers = catalog.filter(s => s.subscribes.includes('delivery-started')).map(s => s.name);
+
+/**
+ * What every app must show: each topic it subscribes to handled, each business fact it publishes published, and each
+ * subscriber of delivery-started its bad event set aside and published to dead-letters (the count of the publish
+ * moves after the broker answers, later than the dead-letter count, so both are waited for).
+ */
 function missing(all: Map<string, Sample[]>): string[] {
   const out: string[] = [];
+  for (const name of badSubscribers) {
+    const samples = all.get(name)!;
+    if (sum(samples, 'eda_dead_letters_total', { topic: 'delivery-started', reason: 'invalid' }) === 0)
+      out.push(`${name} set no delivery-started aside`);
+    if (sum(samples, 'eda_events_published_total', { topic: 'dead-letters' }) === 0)
+      out.push(`${name} published no dead letter`);
+  }
   for (const s of catalog) {
     const samples = all.get(s.name)!;
     for (const topic of s.subscribes)
@@ -90,7 +103,11 @@ describe('GET /metrics on every app', () => {
           gaps = missing(all);
           return gaps.length === 0 || undefined;
         },
-        { timeoutMs: 30_000, what: 'every subscription handled and every fact published', intervalMs: 250 },
+        {
+          timeoutMs: 30_000,
+          what: 'every subscription handled, every fact published, every bad event dead-lettered',
+          intervalMs: 250,
+        },
       );
     } catch (err) {
       throw new Error(`${(err as Error).message}; still missing: ${gaps.join(', ')}`, { cause: err });
@@ -117,7 +134,6 @@ describe('GET /metrics on every app', () => {
     expect(posts).toBeGreaterThanOrEqual(2);
     expect(sum(o, 'eda_event_delivery_delay_seconds_count', { topic: 'payment-completed' })).toBeGreaterThan(0);
 
-    const badSubscribers = catalog.filter(s => s.subscribes.includes('delivery-started')).map(s => s.name);
     for (const name of badSubscribers) {
       const samples = all.get(name)!;
       expect({
