@@ -13,7 +13,7 @@ import { convergence, inboxesFilled, sleep, verifierRows, verifyOrders } from '.
 import { pct, statusMix, summarize, summaryTable } from './stats';
 
 /** Below this, nobody waited for a call to the stopped consumer to time out (order's chain waits 10 s per call). */
-const WAITED_FOR_CONSUMER_MS = 1_000;
+const WAITED_FOR_CONSUMER_MS = 5_000;
 
 async function run({ system, short, offset, say }: DemoContext) {
   const token = randomBytes(16).toString('hex');
@@ -110,7 +110,9 @@ async function run({ system, short, offset, say }: DemoContext) {
   // A publisher that waited for the stopped consumer would show a call's timeout (order's chain gives each call
   // 10 s): the claim is that the event flow's latency did not follow the fault. Its ratio to the healthy baseline
   // is reported, not asserted: on a shared 2-core box a p95 of a few dozen requests moves by tens of ms on its own
-  // (a 1.5x bound failed once while other suites ran beside the demo).
+  // (a 1.5x bound failed once while other suites ran beside the demo), and the bound is half a call's timeout, not a
+  // latency target. The healthy chain may lose a call of a short run to a busy machine (95%, not 99%); the event
+  // flow may lose none.
   const bound = WAITED_FOR_CONSUMER_MS;
   return {
     measurements: {
@@ -143,7 +145,7 @@ async function run({ system, short, offset, say }: DemoContext) {
     claims: [
       {
         claim: 'both flows healthy before the fault',
-        holds: sh.okRate >= 0.99 && eh.okRate >= 0.999,
+        holds: sh.okRate >= 0.95 && eh.okRate >= 0.999,
         evidence: `sync ${pct(sh.okRate)} 201, event ${pct(eh.okRate)} 202`,
       },
       {
