@@ -178,6 +178,46 @@ describe('failure isolation in the cluster', () => {
   });
 });
 
+describe('the chaos controller with two replicas of a consumer', () => {
+  it('sets the fault knobs on every ready pod of the service, not the one its Service picks', async () => {
+    const port = CATALOG.find(s => s.name === 'points')!.port;
+    const ready = () => pods().then(all => all.filter(p => p.app === 'points' && p.ready && !p.terminating));
+    await kubectlNs('scale', 'deployment/points', '--replicas=2');
+    try {
+      const two = await waitFor(async () => ((await ready()).length === 2 ? ready() : undefined), {
+        timeoutMs: 180_000,
+        what: 'two ready points pods',
+      });
+      const set = await chaosCall('PUT', '/chaos/services/points/faults', { latencyMs: 7 });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ service: 'points', instances: 2, faults: { latencyMs: 7 } });
+      for (const pod of two) {
+        const f = await portForward(`pod/${pod.name}`, port);
+        try {
+          const seen = await http('GET', `${f.url}/admin/faults`, undefined, {
+            authorization: `Bearer ${DEV_TOKENS.admin}`,
+          });
+          expect({ pod: pod.name, status: seen.status, latencyMs: seen.body?.latencyMs }).toEqual({
+            pod: pod.name,
+            status: 200,
+            latencyMs: 7,
+          });
+        } finally {
+          f.close();
+        }
+      }
+      expect((await chaosCall('PUT', '/chaos/services/points/faults', {})).body.instances).toBe(2);
+    } finally {
+      await kubectlNs('scale', 'deployment/points', '--replicas=1');
+      // The verifier below reads each service through one port-forward: one pod of points again.
+      await waitFor(async () => ((await pods()).filter(p => p.app === 'points').length === 1 ? true : undefined), {
+        timeoutMs: 180_000,
+        what: 'points back to one pod',
+      });
+    }
+  }, 420_000);
+});
+
 describe('the verifier in the cluster', () => {
   it("finds every order the suite placed SHIPPED, each effect once, amounts right, stats complete; and prints the chain's p50/p95", async () => {
     const adminAuth = { authorization: `Bearer ${DEV_TOKENS.admin}` };

@@ -68,6 +68,7 @@ describe('chaos API of the local runtime', () => {
   it('sets fault knobs on a service through its admin API', async () => {
     const set = await http('PUT', `${chaos}/services/order/faults`, { errorRate: 1 }, auth);
     expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ service: 'order', instances: 1, faults: { errorRate: 1 } });
     expect((await http('POST', `${order}/orders`, anOrder())).status).toBe(503);
     await http('PUT', `${chaos}/services/order/faults`, {}, auth);
     expect((await http('POST', `${order}/orders`, anOrder())).status).toBe(202);

@@ -1,12 +1,6 @@
 // The chaos API of the local runtime: the same HTTP API as the in-cluster chaos controller, over local processes.
 import type { Server } from 'node:http';
-import {
-  createChaosApp,
-  faultsForwarder,
-  type ActionResult,
-  type ChaosBackend,
-  type FaultsForwarder,
-} from '@lab/chaos';
+import { createChaosApp, faultsForwarder, type ActionResult, type ChaosBackend } from '@lab/chaos';
 import { silentLogger, type Logger } from '@lab/kit';
 import type { LocalSystem } from './system';
 
@@ -41,24 +35,13 @@ export function localBackend(system: LocalSystem): ChaosBackend {
         },
         true,
       ),
+    // The fault knobs are per process: every instance of the service takes them.
+    async instances(name) {
+      return system.instances(name).map(i => i.url);
+    },
     async ready() {
       return true;
     },
-  };
-}
-
-/**
- * The fault knobs are per process: a service's faults are set on each of its instances (all must accept them), and
- * the answer is its first instance's.
- */
-function everyInstance(system: LocalSystem): FaultsForwarder {
-  return async (target, faults) => {
-    const answers = await Promise.all(
-      system
-        .instances(target.name)
-        .map(i => faultsForwarder({ adminToken: system.adminToken, baseUrl: () => i.url })(target, faults)),
-    );
-    return answers[0]!;
   };
 }
 
@@ -67,11 +50,12 @@ export function startChaosServer(
   opts: { port: number; token: string; log?: Logger },
 ): Promise<Server> {
   const targets = [...system.services.values()].map(s => ({ name: s.entry.name, port: s.ports.app }));
+  const backend = localBackend(system);
   const app = createChaosApp({
-    backend: localBackend(system),
+    backend,
     targets,
     chaosToken: opts.token,
-    forwardFaults: everyInstance(system),
+    forwardFaults: faultsForwarder({ adminToken: system.adminToken, instances: t => backend.instances(t.name) }),
     log: opts.log ?? silentLogger(),
   });
   return new Promise((resolve, reject) => {

@@ -45,7 +45,7 @@ export function createChaosApp(deps: ChaosAppDeps): Koa {
     const faults = parseFaults(requestBody(ctx));
     const answer = await deps.forwardFaults(target, faults);
     deps.log.warn({ chaos: 'faults', service: target.name, faults }, 'chaos faults set');
-    ctx.body = { service: target.name, faults: answer.body ?? faults };
+    ctx.body = { service: target.name, faults: answer.body ?? faults, instances: answer.instances };
   });
 
   return shell.finish();

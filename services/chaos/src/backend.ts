@@ -16,6 +16,8 @@ export interface ChaosBackend {
   stop(service: string): Promise<ActionResult>;
   start(service: string): Promise<ActionResult>;
   kill(service: string): Promise<ActionResult>;
+  /** Base URLs of every running instance of a service, where its own /admin/faults answers (empty: none runs). */
+  instances(service: string): Promise<string[]>;
   /** Readiness: the backend can see the services. */
   ready(): Promise<boolean>;
 }

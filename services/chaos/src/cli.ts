@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   if (cmd.command === 'faults') {
     const adminToken = process.env.ADMIN_TOKEN;
     if (!adminToken) throw new Error('faults needs ADMIN_TOKEN in the environment');
-    const forward = faultsForwarder({ adminToken, baseUrl: t => cmd.baseUrl ?? `http://127.0.0.1:${t.port}` });
+    // One address (a port-forward reaches one pod): the in-cluster controller sets every replica.
+    const forward = faultsForwarder({ adminToken, instances: t => [cmd.baseUrl ?? `http://127.0.0.1:${t.port}`] });
     result = (await forward(targetNamed(targets, cmd.service), cmd.faults)).body;
   } else {
     const backend = await kubeBackend({ namespace: cmd.namespace, targets, auth: 'default' });

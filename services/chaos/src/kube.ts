@@ -3,6 +3,7 @@
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { ActionResult, ChaosBackend } from './backend';
 import {
+  faultEndpoints,
   labelSelector,
   planStart,
   planStop,
@@ -35,6 +36,7 @@ const podView = (p: K8s.V1Pod): PodView => ({
   terminating: Boolean(p.metadata?.deletionTimestamp),
   ready: (p.status?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True'),
   labels: p.metadata?.labels ?? {},
+  ...(p.status?.podIP ? { ip: p.status.podIP } : {}),
 });
 
 /** The client library is ESM-only; this CommonJS package loads it on first use. */
@@ -86,6 +88,11 @@ export async function kubeBackend(opts: KubeBackendOptions): Promise<ChaosBacken
       // Grace period 0: the closest a cluster gets to kill -9 (the local runtime's kill).
       await Promise.all(names.map(pod => core.deleteNamespacedPod({ name: pod, namespace, gracePeriodSeconds: 0 })));
       return { service: name, action: 'kill', changed: names.length > 0, killed: names };
+    },
+    async instances(name) {
+      const port = opts.targets.find(t => t.name === name)?.port;
+      if (port === undefined) return [];
+      return faultEndpoints(await podsOf(name), port, labelsOf(name));
     },
     async ready() {
       await core.listNamespacedPod({ namespace, limit: 1 });

@@ -14,11 +14,8 @@ async function main(): Promise<void> {
     auth: 'cluster',
     ...(config.instance ? { instance: config.instance } : {}),
   });
-  const forwardFaults = faultsForwarder({
-    adminToken: config.adminToken,
-    // The chart names each Service like its app id, in the controller's namespace.
-    baseUrl: t => `http://${t.name}.${config.namespace}.svc:${t.port}`,
-  });
+  // Every ready pod of the service, by its address (the Service's address would reach one replica per call).
+  const forwardFaults = faultsForwarder({ adminToken: config.adminToken, instances: t => backend.instances(t.name) });
   const app = createChaosApp({ backend, targets: config.targets, forwardFaults, chaosToken: config.chaosToken, log });
   await runService({ app, host: config.host, port: config.port, log });
 }

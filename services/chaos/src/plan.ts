@@ -18,6 +18,8 @@ export interface PodView {
   /** The pod's Ready condition is True. */
   ready?: boolean;
   labels?: Record<string, string>;
+  /** status.podIP, once the pod has one. */
+  ip?: string;
 }
 
 export interface ServiceStatus {
@@ -83,6 +85,18 @@ export function podsToKill(pods: readonly PodView[], labels: Record<string, stri
     .map(p => p.name)
     .sort();
   return count === undefined ? alive : alive.slice(0, Math.max(0, count));
+}
+
+/**
+ * Where to set a service's faults: every ready pod not being deleted that carries `labels` and has an address,
+ * as a base URL on `port`. Fault knobs live in each process, so a Service's virtual IP (one pod per call) is not
+ * enough once a consumer runs more than one replica. IPv6 addresses are bracketed.
+ */
+export function faultEndpoints(pods: readonly PodView[], port: number, labels: Record<string, string> = {}): string[] {
+  return pods
+    .filter(p => p.ready && !p.terminating && p.ip && Object.entries(labels).every(([k, v]) => p.labels?.[k] === v))
+    .map(p => (p.ip!.includes(':') ? `http://[${p.ip}]:${port}` : `http://${p.ip}:${port}`))
+    .sort();
 }
 
 /** The Scale to write for a plan (update verb), guarded by resourceVersion so a concurrent change fails. */

@@ -30,6 +30,11 @@ function fakeBackend() {
     stop: async s => act('stop', s, 0),
     start: async s => act('start', s, 1),
     kill: async s => act('kill', s, replicas.get(s) ?? 0),
+    instances: async s =>
+      Array.from(
+        { length: replicas.get(s) ?? 0 },
+        (_, i) => `http://${s}-${i}:${targets.find(t => t.name === s)!.port}`,
+      ),
     ready: async () => true,
   };
   return { backend, calls };
@@ -44,7 +49,7 @@ function build(fetchImpl?: typeof fetch) {
   }) as unknown as typeof fetch;
   const forwardFaults = faultsForwarder({
     adminToken: 'admin-secret',
-    baseUrl: t => `http://${t.name}:${t.port}`,
+    instances: t => backend.instances(t.name),
     fetch: fetchImpl ?? fakeFetch,
   });
   const app = createChaosApp({ backend, targets, forwardFaults, chaosToken: TOKEN, log: silentLogger() });
@@ -152,12 +157,32 @@ describe('PUT /chaos/services/:name/faults', () => {
     const body = { latencyMs: 200, jitterMs: 50, errorRate: 0.2, maxRps: 10 };
     const res = await request(app).put('/chaos/services/payment/faults').set(auth).send(body);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ service: 'payment', faults: body });
+    expect(res.body).toEqual({ service: 'payment', faults: body, instances: 1 });
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.url).toBe('http://payment:3002/admin/faults');
+    expect(sent[0]!.url).toBe('http://payment-0:3002/admin/faults');
     expect(sent[0]!.init.method).toBe('PUT');
     expect((sent[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer admin-secret');
     expect(JSON.parse(String(sent[0]!.init.body))).toEqual(body);
+  });
+
+  it('sets them on every instance of a service that runs more than one (the knobs live in each process)', async () => {
+    const { app, sent } = build();
+    const res = await request(app).put('/chaos/services/order/faults').set(auth).send({ dropRate: 0.5 });
+    expect(res.status).toBe(200);
+    expect(res.body.instances).toBe(2);
+    expect(sent.map(x => x.url).sort()).toEqual([
+      'http://order-0:3000/admin/faults',
+      'http://order-1:3000/admin/faults',
+    ]);
+  });
+
+  it('answers 409 when no instance runs, sending nothing', async () => {
+    const { app, sent } = build();
+    expect((await request(app).post('/chaos/services/payment/stop').set(auth)).status).toBe(200);
+    const res = await request(app).put('/chaos/services/payment/faults').set(auth).send({ latencyMs: 1 });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'not_running', message: expect.stringContaining('payment') });
+    expect(sent).toEqual([]);
   });
 
   it.each([
@@ -177,7 +202,7 @@ describe('PUT /chaos/services/:name/faults', () => {
     const refusing = (async () => new Response('{}', { status: 401 })) as unknown as typeof fetch;
     const res = await request(build(refusing).app).put('/chaos/services/order/faults').set(auth).send({ latencyMs: 1 });
     expect(res.status).toBe(502);
-    expect(res.body.error.message).toContain('order answered 401');
+    expect(res.body.error.message).toContain('order at http://order-0:3000 answered 401');
     const down = (async () => {
       throw new TypeError('fetch failed');
     }) as unknown as typeof fetch;

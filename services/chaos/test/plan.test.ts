@@ -1,5 +1,6 @@
-// Decisions of stop, start and kill, from what the controller sees of a Deployment's scale and its pods.
+// Decisions of stop, start, kill and faults, from what the controller sees of a Deployment's scale and its pods.
 import {
+  faultEndpoints,
   labelSelector,
   planStart,
   planStop,
@@ -7,6 +8,7 @@ import {
   scaleBody,
   serviceLabels,
   statusOf,
+  type PodView,
   type ScaleView,
 } from '../src/plan';
 
@@ -94,5 +96,35 @@ describe('statusOf, labels and scaleBody', () => {
       metadata: { name: 'order', namespace: 'ns', resourceVersion: '42' },
       spec: { replicas: 0 },
     });
+  });
+});
+
+describe('faultEndpoints', () => {
+  const labels = serviceLabels('points');
+  const pod = (name: string, extra: Partial<PodView>): PodView => ({
+    name,
+    terminating: false,
+    ready: true,
+    labels,
+    ...extra,
+  });
+  it('addresses every ready pod of the service that is not being deleted, by its IP on the app port', () => {
+    const pods = [
+      pod('points-b', { ip: '10.244.0.12' }),
+      pod('points-a', { ip: '10.244.0.11' }),
+      pod('points-c', { ip: '10.244.0.13', ready: false }),
+      pod('points-d', { ip: '10.244.0.14', terminating: true }),
+      pod('points-e', {}),
+      pod('other', { ip: '10.244.0.15', labels: serviceLabels('stats') }),
+      pod('points-v6', { ip: 'fd00::7' }),
+    ];
+    expect(faultEndpoints(pods, 3005, labels)).toEqual([
+      'http://10.244.0.11:3005',
+      'http://10.244.0.12:3005',
+      'http://[fd00::7]:3005',
+    ]);
+  });
+  it('has none when no pod runs', () => {
+    expect(faultEndpoints([], 3005, labels)).toEqual([]);
   });
 });
