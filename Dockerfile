@@ -13,7 +13,7 @@ COPY services/ /tree/services/
 RUN cd /tree && mkdir -p /manifests && find packages services -name package.json -not -path '*/node_modules/*' \
       -exec sh -c 'mkdir -p "/manifests/$(dirname "$1")" && cp "$1" "/manifests/$1"' _ {} \;
 
-# ---- build: every dev dependency, then `tsc -b` of every workspace (one build stage for all images).
+# ---- build: every dev dependency, then `tsc -b` of every service (one build stage for all images).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
@@ -21,7 +21,8 @@ COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
 COPY packages/ packages/
 COPY services/ services/
-RUN npx tsc -b
+# The services and what they use; the tooling (tools/*, never deployed) is not in the build context.
+RUN npx tsc -b services/*/
 
 # ---- dev: the build stage as the app user, for Tilt's live update (sync sources, `tsc -b`, node --watch
 # restarts on the new dist). Never shipped: `docker build` without --target stops at runtime, the last stage.

@@ -12,13 +12,15 @@ module.exports = {
       testMatch: [
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/services/*/test/**/*.test.ts',
+        '<rootDir>/tools/*/test/**/*.test.ts',
         '<rootDir>/k6/test/**/*.test.ts',
         // Tests across packages and services (no port, no sidecar).
         '<rootDir>/test/unit/**/*.test.ts',
       ],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit)$': '<rootDir>/packages/$1/src',
+        '^@lab/(runtime|verify|charts|demos|bench|gen)$': '<rootDir>/tools/$1/src',
         '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
     },
@@ -31,7 +33,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/k8s/**/*.test.ts'],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit)$': '<rootDir>/packages/$1/src',
+        '^@lab/(runtime|verify|charts|demos|bench|gen)$': '<rootDir>/tools/$1/src',
         '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
@@ -44,7 +47,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit)$': '<rootDir>/packages/$1/src',
+        '^@lab/(runtime|verify|charts|demos|bench|gen)$': '<rootDir>/tools/$1/src',
       },
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
     },
@@ -57,7 +61,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
       moduleNameMapper: {
         '^@lab/kit/testing$': '<rootDir>/packages/kit/src/testing',
-        '^@lab/(contracts|kit|runtime)$': '<rootDir>/packages/$1/src',
+        '^@lab/(contracts|kit)$': '<rootDir>/packages/$1/src',
+        '^@lab/(runtime|verify|charts|demos|bench|gen)$': '<rootDir>/tools/$1/src',
         '^@lab/chaos$': '<rootDir>/services/chaos/src',
       },
       setupFilesAfterEnv: ['<rootDir>/test/cluster/setup.ts'],

@@ -1,4 +1,4 @@
-// A report as Markdown, shaped like the demos' reports (packages/runtime/src/demos/markdown.ts): the title, the
+// A report as Markdown, shaped like the demos' reports (tools/demos/src/markdown.ts): the title, the
 // lecture sections and the run, the verdicts, then the measured tables. k6 bundles only k6/, so the shape is
 // restated here and test/markdown.test.ts holds it equal to the demos' renderer.
 

@@ -1,6 +1,6 @@
 // The report every scenario writes from k6's summary data: one verdict per rule (k6's own), measured tables, and
 // Markdown of the same shape as the demos' reports (held equal to their renderer).
-import { renderMarkdown as demoMarkdown, renderTable as demoTable } from '../../packages/runtime/src/demos/markdown';
+import { renderMarkdown as demoMarkdown, renderTable as demoTable } from '../../tools/demos/src/markdown';
 import { readEnv } from '../lib/env.ts';
 import { renderMarkdown, renderTable, type Table } from '../lib/markdown.ts';
 import { reports } from '../lib/scenarios.ts';

@@ -21,7 +21,8 @@ import {
   waitForOrder,
   type Forward,
 } from './kube';
-import { formatReport, readCatalog, verify } from '@lab/runtime';
+import { readCatalog } from '@lab/runtime';
+import { formatReport, verify } from '@lab/verify';
 
 const CATALOG = readCatalog();
 const SERVICES = CATALOG.map(s => s.name);

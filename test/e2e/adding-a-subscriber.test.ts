@@ -39,7 +39,7 @@ beforeAll(() => {
     'sh',
     [
       '-c',
-      `{ git ls-files -co --exclude-standard -z; find packages services -maxdepth 2 \\( -name dist -o -name tsconfig.tsbuildinfo \\) -print0; } | tar -c --null -T - -f - | tar -x -C '${copy}'`,
+      `{ git ls-files -co --exclude-standard -z; find packages services tools -maxdepth 2 \\( -name dist -o -name tsconfig.tsbuildinfo \\) -print0; } | tar -c --null -T - -f - | tar -x -C '${copy}'`,
     ],
     { cwd: REPO_ROOT },
   );
@@ -89,7 +89,7 @@ onRedis('docs/adding-a-subscriber.md, followed in a copy of the repository', () 
     }
     // The page's order: the lockfile, then what `./lab gen` runs once it has installed and built.
     run('npm', ['install', '--package-lock-only', '--offline', '--no-audit', '--no-fund', '--ignore-scripts']);
-    run(process.execPath, ['packages/runtime/dist/gen.js']);
+    run(process.execPath, ['tools/gen/dist/cli.js']);
     run('npx', ['tsc', '--build']);
 
     const changed = run('git', ['status', '--porcelain'])
@@ -116,7 +116,7 @@ onRedis('docs/adding-a-subscriber.md, followed in a copy of the repository', () 
 
   it('step 4: the copy runs it with its own sidecar, and it receives PaymentCompleted with no publisher changed', async () => {
     const start = [
-      `const { LocalSystem } = require('./packages/runtime/dist');`,
+      `const { LocalSystem } = require('./tools/runtime/dist');`,
       `LocalSystem.start({ services: ['order', 'payment', 'gateway', 'loyalty'], portOffset: ${E2E_OFFSET},`,
       `  runDir: ${JSON.stringify(`${E2E_RUN_DIR}-subscriber`)} }).then(s => {`,
       `  console.log('READY ' + JSON.stringify({ order: s.url('order'), loyalty: s.url('loyalty') }));`,

@@ -1,16 +1,7 @@
 // What the end-to-end suites share: a real local system on shifted ports, HTTP helpers, polling.
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  formatReport,
-  LIVE_CONSOLE,
-  LocalSystem,
-  readCatalog,
-  verify,
-  waitFor,
-  type Counters,
-  type SystemOptions,
-  type VerifyInput,
-} from '@lab/runtime';
+import { LIVE_CONSOLE, LocalSystem, readCatalog, waitFor, type SystemOptions } from '@lab/runtime';
+import { formatReport, verify, type Counters, type VerifyInput } from '@lab/verify';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
@@ -64,7 +55,7 @@ export interface LabUp {
 
 /** Starts `lab-runtime up` on the end-to-end port slot and waits until it reports every service healthy. */
 export async function startLabUp(timeoutMs: number): Promise<LabUp> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'packages', 'runtime', 'dist', 'cli.js'), 'up'], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'runtime', 'dist', 'cli.js'), 'up'], {
     cwd: REPO_ROOT,
     env: { ...process.env, LAB_PORT_OFFSET: String(E2E_OFFSET), LAB_RUN_DIR: E2E_RUN_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],

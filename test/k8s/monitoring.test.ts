@@ -3,14 +3,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dashboardQueries, renderDashboard } from '../../packages/runtime/src/dashboard';
+import { dashboardQueries, renderDashboard } from '../../tools/gen/src/dashboard';
 import { alertRules, ALERTS, DASHBOARD, dashboardExprs, prometheusTool } from '../e2e/prometheus';
 import { CHART, run, type K8sObject, renderChart, tool } from './tools';
 
 const promtool = () => prometheusTool('promtool');
 
 describe('the Grafana dashboard (helm/eda-lab/files/dashboard.json)', () => {
-  it('is what ./lab gen writes (packages/runtime/src/dashboard.ts)', () => {
+  it('is what ./lab gen writes (tools/gen/src/dashboard.ts)', () => {
     expect(readFileSync(DASHBOARD, 'utf8')).toBe(renderDashboard());
   });
 

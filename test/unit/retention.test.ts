@@ -1,6 +1,6 @@
 // Across the tree: the verifier (tooling) knows how much notification and points keep, and holds its numbers equal to
 // theirs, so it never blames a retention the services document as a lost effect.
-import { KEPT } from '@lab/runtime';
+import { KEPT } from '@lab/verify';
 import { INBOX_SIZE } from '../../services/notification/src/app';
 import { GRANTS_KEPT } from '../../services/points/src/domain/account';
 

@@ -1,0 +1,53 @@
+// The lever benchmark's pure parts: Prometheus text summed by metric and labels, per order; its block of docs/performance.md.
+import { hopsPerOrder, sumSamples, type Hops } from '../src/hops';
+import { leversBlock, leversBlockOf, replaceLeversBlock } from '../src/levers';
+
+const text = [
+  '# HELP dapr_component_state_count x',
+  '# TYPE dapr_component_state_count counter',
+  'dapr_component_state_count{app_id="order",component="statestore",operation="get",success="true"} 10',
+  'dapr_component_state_count{app_id="order",component="statestore",operation="get",success="false"} 2',
+  'dapr_component_state_count{app_id="order",component="statestore",operation="set",success="true"} 7',
+  'dapr_component_state_count_extra{operation="get"} 100',
+  'eda_events_handled_total{service="order",topic="a",outcome="success"} 3',
+  'eda_events_handled_total 4',
+].join('\n');
+
+describe('sumSamples', () => {
+  it('sums every sample of one metric whose labels include the ones asked for, and only that metric', () => {
+    expect(sumSamples(text, 'dapr_component_state_count', { operation: 'get' })).toBe(12);
+    expect(sumSamples(text, 'dapr_component_state_count', { operation: 'get', success: 'true' })).toBe(10);
+    expect(sumSamples(text, 'dapr_component_state_count')).toBe(19);
+    expect(sumSamples(text, 'eda_events_handled_total')).toBe(7);
+    expect(sumSamples(text, 'dapr_component_state_count', { operation: 'delete' })).toBe(0);
+    expect(sumSamples('', 'dapr_component_state_count')).toBe(0);
+  });
+});
+
+describe('hopsPerOrder', () => {
+  it('divides each difference by the orders between the two counts', () => {
+    const zero = {
+      'state get': 0,
+      'state set': 0,
+      'state other': 0,
+      publish: 0,
+      'event delivered': 0,
+      'app channel call': 0,
+      invocation: 0,
+    } satisfies Hops;
+    const after = { ...zero, 'state get': 30, publish: 9, invocation: 3 };
+    expect(hopsPerOrder(zero, after, 3)).toEqual({ ...zero, 'state get': 10, publish: 3, invocation: 1 });
+  });
+});
+
+describe('the levers block of docs/performance.md', () => {
+  it('is appended once, replaced in place after, and found again', () => {
+    const first = replaceLeversBlock('# Performance\n\ntext\n', leversBlock('| a |'));
+    expect(first).toContain('| a |');
+    const second = replaceLeversBlock(first, leversBlock('| b |'));
+    expect(second).not.toContain('| a |');
+    expect(second.match(/<!-- levers -->/g)).toHaveLength(1);
+    expect(leversBlockOf(second)).toBe(leversBlock('| b |'));
+    expect(leversBlockOf('# nothing')).toBeUndefined();
+  });
+});

@@ -1,0 +1,26 @@
+// The local runtime: Redis or Kafka plus every service with its own daprd, started, supervised and stopped as one.
+export { LocalSystem, daprdBinary } from './system';
+export type { SystemOptions, ServiceHandle } from './system';
+export { resolveBroker } from './system';
+export type { Broker } from './system';
+export { kafkaClient } from './kafka';
+export { readCatalog, portsFor, portEnvName, BASE, REPO_ROOT } from './catalog';
+export type { ServiceEntry, Ports } from './catalog';
+export { readToolEnv, toolArgs } from './tool-env';
+export type { ToolEnv } from './tool-env';
+export { waitFor, httpStatus } from './wait';
+export type { WaitOptions } from './wait';
+export { redisCliEnv } from './redis';
+export { redisCall, redisConnection } from './redis-client';
+export type { RedisConnection } from './redis-client';
+export { topicCounter, topicLength } from './topics';
+export type { TopicCounter } from './topics';
+export { renderRunFile } from './run-file';
+export { daprdArgs, SIDECAR } from './daprd-args';
+export type { DaprdOptions } from './daprd-args';
+export { startChaosServer, localBackend } from './chaos';
+export { accessControlFor, readAccessControl, writeAppConfig } from './access-control';
+export { recordedPids, signalRecorded, verifiedPids, writePidFile, startTimeOf } from './pid-file';
+export { ManagedProcess, backoffMs, BACKOFF } from './process';
+export type { ProcessSpec } from './process';
+export { LIVE_CONSOLE, liveConsoleEnv, liveConsoleUrl } from './live-console';
