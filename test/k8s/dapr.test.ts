@@ -1,35 +1,51 @@
-// Drift: the chart's Dapr resources are components/ after the documented transformation, re-implemented here.
+// The chart's Dapr resources are components/ after the transformation helm/eda-lab/templates/dapr.yaml documents,
+// checked as properties of what `helm template` renders, with probe values set on the command line where a value
+// decides the output: every item of the source kept, each envRef mapped to its `dapr.envRefs` entry, overrides
+// replacing or adding items, tracing from values, scopes and topic scopes equal to the catalog's. No merge of
+// values files is re-implemented here: Helm merges, the test looks at the result.
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEAD_LETTER_TOPIC } from '@lab/kit';
 import { accessControlFor, readAccessControl } from '@lab/runtime';
-import { catalog, CHART, isDapr, type K8sObject, PROFILES, type Profile, renderChart, ROOT } from './tools';
+import { catalog, CHART, isDapr, type K8sObject, PROFILES, renderChart, ROOT } from './tools';
 
-type Values = Record<string, any>;
-
-/** Helm's values merge: maps merge key by key, anything else replaces, null deletes. */
-function merge(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === null) delete out[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object')
-      out[k] = merge(out[k], v);
-    else out[k] = v;
-  }
-  return out;
+interface Item {
+  name: string;
+  value?: unknown;
+  envRef?: string;
+  secretKeyRef?: unknown;
 }
 
-const values = (profile: Profile): Values =>
-  merge(
-    parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')),
-    parse(readFileSync(join(CHART, 'ci', `${profile}-values.yaml`), 'utf8')),
-  );
-
 const source = (path: string): K8sObject => parse(readFileSync(join(ROOT, 'components', path), 'utf8'));
+// Probe values: each envRef's entry (in the shape the profile gives it: a value or a secretKeyRef, since the values
+// schema takes one of the two), an override that replaces an item and one that adds one, and tracing.
+const PROBE_SAMPLING = '0.42';
+const PROBE_ZIPKIN = 'http://probe-zipkin:9411/api/v2/spans';
+type Shape = 'value' | 'secretKeyRef';
+const probeOf = (ref: string, shape: Shape): Omit<Item, 'name'> =>
+  shape === 'value'
+    ? { value: `probe-${ref.toLowerCase()}` }
+    : { secretKeyRef: { name: `probe-${ref.toLowerCase()}`, key: 'probe' } };
+const probes = (shapes: Map<string, Shape>) => [
+  ...[...shapes].flatMap(([ref, shape]) => [
+    '--set-json',
+    `dapr.envRefs.${ref}=${JSON.stringify(probeOf(ref, shape))}`,
+  ]),
+  '--set-json',
+  'dapr.metadataOverrides.statestore.probeAdded={"value":"added"}',
+  '--set-json',
+  'dapr.metadataOverrides.pubsub.probeAdded={"value":"added"}',
+  '--set-json',
+  'dapr.metadataOverrides.statestore.redisHost={"value":"overridden:6379"}',
+  '--set',
+  `dapr.tracing.samplingRate=${PROBE_SAMPLING}`,
+  '--set',
+  `dapr.tracing.zipkinEndpoint=${PROBE_ZIPKIN}`,
+];
 
 /** Topic scoping from the catalog: each app publishes its topics (plus dead letters when it subscribes). */
-function topicScoping() {
+function topicScoping(): Item[] {
   const services = [...catalog()].sort((a, b) => a.name.localeCompare(b.name));
   const publishes = (s: (typeof services)[number]) => [
     ...new Set([...s.publishes, ...(s.subscribes.length > 0 ? [DEAD_LETTER_TOPIC] : [])]),
@@ -42,50 +58,15 @@ function topicScoping() {
   ];
 }
 
-/** The transformation documented in helm/eda-lab/templates/dapr.yaml and values.yaml (dapr:). */
-function expected(doc: K8sObject, v: Values): K8sObject {
-  const out = structuredClone(doc);
-  const all = catalog()
-    .map(s => s.name)
-    .sort();
-  if (out.kind === 'Component') {
-    let items = (out.spec.metadata as any[]).map(item => {
-      if (!('envRef' in item)) return item;
-      const ref = v.dapr.envRefs[item.envRef];
-      if (!ref) throw new Error(`no envRefs entry for ${item.envRef}`);
-      return { name: item.name, ...ref };
-    });
-    const overrides: Values = v.dapr.metadataOverrides?.[out.metadata.name] ?? {};
-    for (const name of Object.keys(overrides).sort()) {
-      items = [...items.filter(i => i.name !== name), { name, ...overrides[name] }];
-    }
-    if (String(out.spec.type).startsWith('pubsub.')) {
-      items = [...items, ...topicScoping()];
-      out.scopes = catalog()
-        .filter(s => s.publishes.length > 0 || s.subscribes.length > 0)
-        .map(s => s.name)
-        .sort();
-    } else {
-      out.scopes = all;
-    }
-    out.spec.metadata = items;
-  } else if (out.kind === 'Configuration') {
-    delete out.spec.nameResolution;
-    out.spec.tracing = {
-      ...out.spec.tracing,
-      samplingRate: v.dapr.tracing.samplingRate,
-      zipkin: { endpointAddress: v.dapr.tracing.zipkinEndpoint },
-    };
-  } else if (out.kind === 'Resiliency') {
-    out.scopes = all;
-  }
-  return out;
-}
-
-const withoutLabels = (o: K8sObject): K8sObject => {
-  const { labels: _labels, ...metadata } = o.metadata;
-  return { ...o, metadata };
-};
+const ALL = catalog()
+  .map(s => s.name)
+  .sort();
+const BUS_USERS = catalog()
+  .filter(s => s.publishes.length > 0 || s.subscribes.length > 0)
+  .map(s => s.name)
+  .sort();
+const itemsOf = (o: K8sObject) => (o.spec.metadata ?? []) as Item[];
+const named = (items: Item[], name: string) => items.filter(i => i.name === name);
 
 it('reads components/ through a symlink, so the chart cannot hold a copy', () => {
   expect(lstatSync(join(CHART, 'components')).isSymbolicLink()).toBe(true);
@@ -93,35 +74,102 @@ it('reads components/ through a symlink, so the chart cannot hold a copy', () =>
 });
 
 describe.each(PROFILES)('profile %s', profile => {
-  const v = values(profile);
-  const rendered = renderChart(profile).filter(isDapr).map(withoutLabels);
-  const files = ['common/statestore.yaml', 'common/resiliency.yaml', `pubsub/${v.broker}/pubsub.yaml`, 'config.yaml'];
+  const find = (objs: K8sObject[], kind: string, name: string) =>
+    objs.find(o => o.kind === kind && o.metadata.name === name)!;
+  const plain = renderChart(profile).filter(isDapr);
+  const profileValues = parse(readFileSync(join(CHART, 'ci', `${profile}-values.yaml`), 'utf8'));
+  const broker = String(find(plain, 'Component', 'pubsub')?.spec.type).replace('pubsub.', '');
+  const components = ['common/statestore.yaml', `pubsub/${broker}/pubsub.yaml`];
+  // How the profile renders each envRef its components use: the probe takes the same shape.
+  const shapes = new Map<string, Shape>();
+  for (const file of components) {
+    const got = find(plain, 'Component', source(file).metadata.name);
+    for (const item of itemsOf(source(file)).filter(i => i.envRef)) {
+      const [out] = named(itemsOf(got), item.name);
+      shapes.set(item.envRef!, out?.secretKeyRef !== undefined ? 'secretKeyRef' : 'value');
+    }
+  }
+  const probed = renderChart(profile, probes(shapes)).filter(isDapr);
+  const bus = find(probed, 'Component', 'pubsub');
 
-  const shared = files.filter(f => f !== 'config.yaml');
-  it.each(shared)('renders components/%s exactly as transformed', file => {
-    const want = expected(source(file), v);
-    const got = rendered.find(o => o.kind === want.kind && o.metadata.name === want.metadata.name);
-    expect(got).toEqual(want);
+  it('renders the pub/sub of its broker, the state store, the resiliency and one Configuration per app, nothing else', () => {
+    expect(['redis', 'kafka']).toContain(broker);
+    const kinds = plain.map(o => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds).toEqual(
+      [
+        'Component/pubsub',
+        'Component/statestore',
+        `Resiliency/${source('common/resiliency.yaml').metadata.name}`,
+        ...ALL.map(app => `Configuration/${source('config.yaml').metadata.name}-${app}`),
+      ].sort(),
+    );
+  });
+
+  it.each(components)('components/%s: type, version and every item kept; each envRef mapped to its entry', file => {
+    const src = source(file);
+    const got = find(probed, 'Component', src.metadata.name);
+    expect({ type: got.spec.type, version: got.spec.version }).toEqual({
+      type: src.spec.type,
+      version: src.spec.version,
+    });
+    // What replaces an item: the probe's override, else one the profile's own values file sets (a lookup of one key:
+    // the chart's defaults override nothing).
+    const own = profileValues.dapr?.metadataOverrides?.[src.metadata.name] ?? {};
+    const overrides: Record<string, Omit<Item, 'name'>> = {
+      ...own,
+      ...(src.metadata.name === 'statestore' ? { redisHost: { value: 'overridden:6379' } } : {}),
+    };
+    for (const item of itemsOf(src)) {
+      const out = named(itemsOf(got), item.name);
+      expect({ item: item.name, count: out.length }).toEqual({ item: item.name, count: 1 });
+      if (overrides[item.name]) expect(out[0]).toEqual({ name: item.name, ...overrides[item.name] });
+      else if (item.envRef)
+        expect(out[0]).toEqual({ name: item.name, ...probeOf(item.envRef, shapes.get(item.envRef)!) });
+      else expect(out[0]).toEqual(item);
+    }
+    expect(named(itemsOf(got), 'probeAdded')).toEqual([{ name: 'probeAdded', value: 'added' }]);
+  });
+
+  it("maps each envRef the profile's own values give (value or secretKeyRef), and leaves no envRef behind", () => {
+    expect(JSON.stringify(plain)).not.toContain('envRef');
+    for (const file of components) {
+      const src = source(file);
+      const got = find(plain, 'Component', src.metadata.name);
+      for (const item of itemsOf(src).filter(i => i.envRef)) {
+        const [out] = named(itemsOf(got), item.name);
+        expect({ item: item.name, mapped: out?.value !== undefined || out?.secretKeyRef !== undefined }).toEqual({
+          item: item.name,
+          mapped: true,
+        });
+      }
+    }
+  });
+
+  it("scopes the pub/sub to the apps on the bus with the catalog's topic scopes, the rest to every app", () => {
+    expect([...(bus.scopes as string[])].sort()).toEqual(BUS_USERS);
+    for (const want of topicScoping()) expect(named(itemsOf(bus), want.name)).toEqual([want]);
+    expect([...(find(probed, 'Component', 'statestore').scopes as string[])].sort()).toEqual(ALL);
+    const resiliency = source('common/resiliency.yaml');
+    const got = find(probed, 'Resiliency', resiliency.metadata.name);
+    expect([...(got.scopes as string[])].sort()).toEqual(ALL);
+    expect(got.spec).toEqual(resiliency.spec);
   });
 
   // Issue 13, class 2: who may invoke whom, enforced by each callee's sidecar (mTLS identities in a cluster).
-  it.each(catalog().map(s => s.name))(
-    'renders components/config.yaml for %s with its accessControl from components/access-control.yaml',
-    app => {
-      const want = expected(source('config.yaml'), v);
-      want.metadata.name = `${want.metadata.name}-${app}`;
-      want.spec.accessControl = accessControlFor(app, readAccessControl(), { identities: true, namespace: 'eda-lab' });
-      const got = rendered.find(o => o.kind === 'Configuration' && o.metadata.name === want.metadata.name);
-      expect(got).toEqual(want);
-    },
-  );
-
-  it('renders nothing else of Dapr', () => {
-    expect(rendered).toHaveLength(shared.length + catalog().length);
-  });
-
-  it('leaves no envRef (a local-only indirection) in the cluster', () => {
-    expect(JSON.stringify(rendered)).not.toContain('envRef');
+  it.each(ALL)('the Configuration of %s: tracing from values, no local name resolution, its accessControl', app => {
+    const src = source('config.yaml');
+    const got = find(probed, 'Configuration', `${src.metadata.name}-${app}`);
+    const { nameResolution: _local, tracing, ...rest } = src.spec;
+    const { accessControl, tracing: gotTracing, ...gotRest } = got.spec;
+    expect(gotRest).toEqual(rest);
+    expect(gotTracing).toEqual({
+      ...tracing,
+      samplingRate: PROBE_SAMPLING,
+      zipkin: { endpointAddress: PROBE_ZIPKIN },
+    });
+    expect(accessControl).toEqual(
+      accessControlFor(app, readAccessControl(), { identities: true, namespace: 'eda-lab' }),
+    );
   });
 });
 
