@@ -3,7 +3,16 @@
 // copy's own runtime starts the new service beside order, payment and the gateway. It receives the facts, and no
 // publisher's file changed. (Broker-agnostic: it runs on Redis; the other broker's suites cover the brokers.)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, waitFor } from '@lab/runtime';
@@ -43,10 +52,16 @@ beforeAll(() => {
     ],
     { cwd: REPO_ROOT },
   );
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+  // The copy's node_modules: the repository's installed packages, linked, but its own workspaces. Linking the
+  // whole folder would resolve @lab/* to the repository's workspaces (npm's links are relative), so `lab gen`
+  // and the runtime in the copy would read and write the repository instead of the copy.
+  const modules = join(REPO_ROOT, 'node_modules');
+  mkdirSync(join(copy, 'node_modules', '@lab'), { recursive: true });
+  for (const name of readdirSync(modules).filter(n => n !== '@lab'))
+    symlinkSync(join(modules, name), join(copy, 'node_modules', name));
+  for (const name of readdirSync(join(modules, '@lab')))
+    symlinkSync(readlinkSync(join(modules, '@lab', name)), join(copy, 'node_modules', '@lab', name));
   run('git', ['init', '-q']);
-  // The link to the shared node_modules is not a directory, so .gitignore's `node_modules/` does not cover it.
-  writeFileSync(join(copy, '.git', 'info', 'exclude'), 'node_modules\n');
   run('git', ['add', '-A']);
   run('git', ['-c', 'user.name=lab', '-c', 'user.email=lab@localhost', 'commit', '-qm', 'before']);
 }, 300_000);
