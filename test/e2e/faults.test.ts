@@ -2,7 +2,24 @@
 import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import type { LocalSystem } from '@lab/runtime';
 import { BASE, startChaosServer, waitFor } from '@lab/runtime';
-import { adminEach, anOrder, burst, E2E_OFFSET, http, publishVia, startSystem, verifySystem } from './helpers';
+import {
+  adminEach,
+  anOrder,
+  burst,
+  E2E_OFFSET,
+  handledCount,
+  http,
+  publishVia,
+  startSystem,
+  verifySystem,
+} from './helpers';
+
+interface DeadLetterEntry {
+  id: string;
+  reason: string;
+  topic?: string;
+  service?: string;
+}
 
 let system: LocalSystem;
 let order: string;
@@ -113,6 +130,18 @@ describe('faults mid-burst', () => {
     // Each order was announced again at least once; it was the copy that reached payment.
     expect(r.reannounced).toBeGreaterThanOrEqual(b.accepted.length);
     expect((await watch()).open).toBe(0);
+    // The copies were addressed to order, payment and delivery (issue 13, class 5): each side consumer of
+    // OrderCreated acknowledged every one of them unhandled, through real sidecars, so no late copy can reach a
+    // consumer whose duplicate memory is a window. (The verifier above saw no effect doubled.)
+    for (const side of ['notification', 'stats', 'audit']) {
+      await waitFor(
+        async () => {
+          const n = await handledCount(system, side, OrderCreated.topic, 'not_addressed');
+          return n >= b.accepted.length ? n : undefined;
+        },
+        { timeoutMs: 30_000, what: `${side} acknowledging ${b.accepted.length} re-announced copies unhandled` },
+      );
+    }
   });
 
   it('a consumer (notification) down under load, then back: its backlog drains', async () => {
@@ -121,6 +150,61 @@ describe('faults mid-burst', () => {
     expect(b.refused).toBe(0);
     await system.startService('notification');
     expectClean(await verifySystem(system, 'consumer-down-then-back', { orderIds: b.accepted, boundMs: 90_000 }));
+  });
+});
+
+describe('a dead letter replayed', () => {
+  it('goes to the consumer that set it aside, and the other subscribers acknowledge it unhandled', async () => {
+    const admin = { authorization: `Bearer ${system.adminToken}` };
+    const audit = system.url('audit');
+    // An order whose total is not the sum of its items: payment sets it aside for good (a permanent reason), while
+    // notification, stats and audit take it as the fact it is.
+    const orderId = `dl-${Date.now()}`;
+    const bad = buildEvent(
+      OrderCreated,
+      {
+        orderId,
+        customerId: 'dl-c',
+        items: [{ sku: 'book', quantity: 1, unitPrice: 2400 }],
+        totalAmount: 1,
+        createdAt: new Date().toISOString(),
+      },
+      { source: 'order', id: `order-created-${orderId}` },
+    );
+    const letters = async () =>
+      ((await http('GET', `${audit}/admin/dead-letters`, undefined, admin)).body.entries as DeadLetterEntry[]).filter(
+        e => e.service === 'payment' && e.topic === OrderCreated.topic,
+      );
+    const before = new Set((await letters()).map(e => e.id));
+    const ignored = () => handledCount(system, 'notification', OrderCreated.topic, 'not_addressed');
+    const ignoredBefore = await ignored();
+    await publishVia(system, 'order', OrderCreated.topic, bad);
+    const letter = await waitFor(async () => (await letters()).find(e => !before.has(e.id)), {
+      timeoutMs: 30_000,
+      what: "payment's dead letter of the order with the wrong total",
+    });
+    const replay = await http('POST', `${audit}/admin/dead-letters/${letter.id}/replay`, undefined, admin);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ eventId: bad.id, addressedTo: 'payment' });
+    // payment handled the copy (and set it aside again: its total is still wrong); notification did not.
+    await waitFor(async () => ((await letters()).filter(e => !before.has(e.id)).length >= 2 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'payment setting the replayed copy aside again',
+    });
+    await waitFor(async () => ((await ignored()) >= ignoredBefore + 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'notification acknowledging the replayed copy unhandled',
+    });
+    const told = await waitFor(
+      async () => {
+        const inbox = await http('GET', `${system.url('notification')}/notifications?recipient=dl-c`);
+        const list = (inbox.body.notifications ?? []) as { event: string; eventId: string }[];
+        const about = list.filter(n => n.eventId === bad.id);
+        return about.length > 0 ? about : undefined;
+      },
+      { timeoutMs: 30_000, what: "notification's message about the order" },
+    );
+    expect(told).toHaveLength(1);
   });
 });
 

@@ -241,3 +241,21 @@ export async function verifySystem(system: LocalSystem, name: string, input: Ver
   process.stdout.write(formatReport(name, report) + '\n');
   return report;
 }
+
+/**
+ * Deliveries of `topic` answered with `outcome` by every instance of `service`, read from each instance's metrics
+ * port (eda_events_handled_total; a process restarted since starts again from 0).
+ */
+export async function handledCount(system: LocalSystem, service: string, topic: string, outcome: string) {
+  let n = 0;
+  for (const i of system.instances(service)) {
+    const res = await fetch(`http://127.0.0.1:${i.ports.appMetrics}/metrics`, { signal: AbortSignal.timeout(5000) });
+    if (res.status !== 200) throw new Error(`${service} metrics answered ${res.status}`);
+    for (const line of (await res.text()).split('\n')) {
+      if (!line.startsWith('eda_events_handled_total{')) continue;
+      if (line.includes(`topic="${topic}"`) && line.includes(`outcome="${outcome}"`))
+        n += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return n;
+}

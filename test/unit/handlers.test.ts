@@ -25,3 +25,25 @@ describe('services/catalog.json and the services themselves', () => {
     expect(declared).toEqual([...catalog.find(s => s.name === name)!.subscribes].sort());
   });
 });
+
+// Issue 13, class 5: whom order's open-orders watch addresses its re-announcements to.
+describe("the audience of order's re-announcements", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { REANNOUNCED_TO } = require(
+    join(REPO_ROOT, 'services', 'order', 'src', 'domain', 'open-orders'),
+  ) as typeof import('../../services/order/src/domain/open-orders');
+  const subscribers = (topic: string) => catalog.filter(s => s.subscribes.includes(topic)).map(s => s.name);
+
+  it('is services of the catalog that subscribe to OrderCreated', () => {
+    for (const name of REANNOUNCED_TO) expect(subscribers('order-created')).toContain(name);
+  });
+
+  it('includes every service that answers a fact with a fact of its own (the chain the copy must move)', () => {
+    // A publisher of business facts that subscribes to the chain: order, payment and delivery.
+    const movers = catalog
+      .filter(s => s.publishes.some(t => t !== 'dead-letters') && s.subscribes.length > 0)
+      .filter(s => s.subscribes.includes('order-created') || s.subscribes.includes('payment-completed'))
+      .map(s => s.name);
+    expect([...REANNOUNCED_TO].sort()).toEqual(movers.sort());
+  });
+});

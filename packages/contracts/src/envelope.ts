@@ -15,6 +15,8 @@ export interface CloudEvent<T = unknown> {
   /** The same W3C value as traceparent: daprd keeps the envelope's trace context only when `traceid` is present. */
   traceid?: string;
   tracestate?: string;
+  /** A copy for some consumers only (see `addressed`): their app ids, comma separated. Absent: every subscriber. */
+  addressedto?: string;
   /** Set by daprd on delivery. */
   topic?: string;
   pubsubname?: string;
@@ -68,10 +70,45 @@ export function parseEvent<C extends EventContract>(contract: C, body: unknown):
   if (ce.type !== contract.type) {
     return { ok: false, reason: `type "${String(ce.type)}" is not "${contract.type}"` };
   }
+  if (ce.addressedto !== undefined && (typeof ce.addressedto !== 'string' || !AUDIENCE_PATTERN.test(ce.addressedto))) {
+    return { ok: false, reason: 'addressedto must be app ids (a-z, 0-9, -) separated by commas' };
+  }
   const result = contract.schema.safeParse(ce.data);
   if (!result.success) {
     const fields = result.error.issues.map(i => `${i.path.join('.') || '(data)'}: ${i.message}`);
     return { ok: false, reason: `data does not match ${contract.name}: ${fields.join('; ')}` };
   }
   return { ok: true, event: { ...(ce as unknown as CloudEvent), data: result.data as EventData<C> } };
+}
+
+/*
+ * Addressed copies. A fact is published once to every subscriber; a copy published again later (the open-orders
+ * watch re-announcing a stale order, a dead letter replayed to the consumer that set it aside, and whatever those
+ * copies make their consumers announce again) may name the consumers it is for in the CloudEvent extension
+ * `addressedto`. Every other subscriber acknowledges it unhandled. So a consumer whose duplicate memory is a window
+ * (an inbox of the newest messages, a capped index) meets an event id again only through the broker's own
+ * redelivery, which ends within minutes, however late the copy is made.
+ */
+const APP_ID = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+const AUDIENCE_PATTERN = new RegExp(`^${APP_ID}(,${APP_ID})*$`);
+
+/** The consumers `event` is for: undefined for every subscriber (no `addressedto`), else their app ids. */
+export function audienceOf(event: Pick<CloudEvent, 'addressedto'>): readonly string[] | undefined {
+  return event.addressedto === undefined ? undefined : event.addressedto.split(',');
+}
+
+/** Whether `service` is to handle this copy of the event. */
+export const isAddressedTo = (event: Pick<CloudEvent, 'addressedto'>, service: string): boolean =>
+  audienceOf(event)?.includes(service) ?? true;
+
+/**
+ * `event` as a copy for `audience` only (app ids), or for every subscriber when `audience` is undefined. The rest
+ * of the envelope (id, data, trace) is unchanged, so a consumer that already handled the event still sees a duplicate.
+ */
+export function addressed<T>(event: CloudEvent<T>, audience: readonly string[] | undefined): CloudEvent<T> {
+  const { addressedto: _previous, ...rest } = event;
+  if (audience === undefined) return rest;
+  const list = [...new Set(audience)];
+  if (!AUDIENCE_PATTERN.test(list.join(','))) throw new Error(`not an audience of app ids: ${list.join(',')}`);
+  return { ...rest, addressedto: list.join(',') };
 }

@@ -1,6 +1,6 @@
 export { defineEvent } from './define';
 export type { EventContract, EventData } from './define';
-export { buildEvent, parseEvent } from './envelope';
+export { addressed, audienceOf, buildEvent, isAddressedTo, parseEvent } from './envelope';
 export type { CloudEvent, BuildOptions, ParseResult } from './envelope';
 export * from './events';
 export * from './http';

@@ -1,6 +1,9 @@
 import {
+  addressed,
   allEvents,
+  audienceOf,
   buildEvent,
+  isAddressedTo,
   Id,
   MAX_ITEMS,
   MAX_ORDER_TOTAL,
@@ -66,10 +69,39 @@ describe('parseEvent(contract, body)', () => {
     ['another type', { ...good, type: PaymentCompleted.type }, /is not "lab.order.created.v1"/],
     ['bad data', { ...good, data: { ...data, totalAmount: -1 } }, /totalAmount/],
     ['no data', { ...good, data: undefined }, /does not match/],
+    ['an empty audience', { ...good, addressedto: '' }, /addressedto must be app ids/],
+    ['an audience of no app id', { ...good, addressedto: 'order,,payment' }, /addressedto/],
+    ['an audience that is not text', { ...good, addressedto: ['order'] }, /addressedto/],
+    ['an audience of odd characters', { ...good, addressedto: 'Order||x' }, /addressedto/],
   ])('rejects %s with a reason', (_n, body, reason) => {
     const r = parseEvent(OrderCreated, body);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+});
+
+describe('addressed copies (issue 13, class 5)', () => {
+  const event = buildEvent(OrderCreated, data, { source: 'order' });
+
+  it('a copy names its consumers and keeps the event as it was: same id, data and trace', () => {
+    const copy = addressed(event, ['order', 'payment', 'order']);
+    expect(copy).toEqual({ ...event, addressedto: 'order,payment' });
+    expect(audienceOf(copy)).toEqual(['order', 'payment']);
+    expect(isAddressedTo(copy, 'payment')).toBe(true);
+    expect(isAddressedTo(copy, 'notification')).toBe(false);
+    const parsed = parseEvent(OrderCreated, JSON.parse(JSON.stringify(copy)));
+    expect(parsed.ok && parsed.event.addressedto).toBe('order,payment');
+  });
+
+  it('an event without an audience is for every subscriber, and addressing it to everyone removes one', () => {
+    expect(audienceOf(event)).toBeUndefined();
+    expect(isAddressedTo(event, 'notification')).toBe(true);
+    expect(addressed(addressed(event, ['order']), undefined)).toEqual(event);
+  });
+
+  it('refuses an audience that is no list of app ids', () => {
+    expect(() => addressed(event, [])).toThrow(/not an audience/);
+    expect(() => addressed(event, ['order,payment', 'x y'])).toThrow(/not an audience/);
   });
 });
 

@@ -8,7 +8,7 @@ export const registry = new Registry();
 /** Seconds, from a fast handler to a consumer minutes behind (the contract's buckets). */
 export const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-export type Outcome = 'success' | 'retry' | 'dead_lettered' | 'duplicate';
+export type Outcome = 'success' | 'retry' | 'dead_lettered' | 'duplicate' | 'not_addressed';
 /** Why an event went to the dead-letter topic, as a class (the full reason is in the DeadLettered fact, not a label). */
 export type DeadLetterReason = 'invalid' | 'permanent' | 'key' | 'exhausted';
 
@@ -21,7 +21,7 @@ export const published = new Counter({
 });
 export const handled = new Counter({
   name: 'eda_events_handled_total',
-  help: 'Deliveries answered, by outcome (success, retry, dead_lettered, duplicate)',
+  help: 'Deliveries answered, by outcome (success, retry, dead_lettered, duplicate, not_addressed)',
   labelNames: ['topic', 'outcome'],
   registers,
 });

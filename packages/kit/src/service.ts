@@ -80,6 +80,7 @@ export function defineService(deps: ServiceDeps<BaseConfig>, spec: ServiceSpec):
   if (spec.subscriptions || spec.raw) {
     mountSubscriptions(shell.router, {
       pubsubName: config.pubsubName,
+      service: config.service,
       appApiToken: config.appApiToken,
       deadLetters: { bus: dapr.bus, service: config.service },
       log,

@@ -2,8 +2,10 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import {
+  audienceOf,
   buildEvent,
   DeadLettered,
+  isAddressedTo,
   parseEvent,
   type CloudEvent,
   type EventContract,
@@ -33,6 +35,12 @@ export interface EventContext {
   log: Logger;
   /** W3C trace context of this delivery, as daprd forwarded it. */
   traceparent: string | undefined;
+  /**
+   * Whom the delivered copy was addressed to (contracts' `addressed`); undefined for every subscriber. A handler that
+   * announces a fact again because of this delivery addresses it to the same audience, so a late copy stays with
+   * the consumers it was meant for; a fact announced for the first time goes to everyone.
+   */
+  audience?: readonly string[] | undefined;
 }
 
 export interface Subscription<C extends EventContract = EventContract> {
@@ -98,6 +106,8 @@ export interface RawSubscription {
 
 export interface MountOptions {
   pubsubName: string;
+  /** This service's app id: a copy addressed to others is acknowledged unhandled. */
+  service: string;
   subscriptions: readonly Subscription[];
   log: Logger;
   /** When set, daprd must present it as `dapr-api-token` (APP_API_TOKEN). */
@@ -125,6 +135,8 @@ export interface EventAnswer {
   reason?: string;
   deadLettered?: string;
   dropped?: string;
+  /** Acknowledged unhandled: a copy addressed to other consumers. */
+  addressedTo?: string;
 }
 
 const DROPPED_BY_KNOB: EventAnswer = { status: 'SUCCESS', dropped: 'by the dropRate fault knob' };
@@ -273,9 +285,17 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
         meter.done('dead_lettered');
         return a;
       }
+      if (!isAddressedTo(parsed.event, opts.service)) {
+        meter.done('not_addressed');
+        return { status: 'SUCCESS', addressedTo: parsed.event.addressedto };
+      }
       try {
         const { duplicate } = await meter.timed(() =>
-          sub.handle(parsed.event, { log, traceparent: traceparent || parsed.event.traceparent }),
+          sub.handle(parsed.event, {
+            log,
+            traceparent: traceparent || parsed.event.traceparent,
+            audience: audienceOf(parsed.event),
+          }),
         );
         meter.done(duplicate ? 'duplicate' : 'success');
         return { status: 'SUCCESS' };

@@ -55,6 +55,7 @@ describe('a handler that meets a key the store refuses', () => {
     });
     mountSubscriptions(shell.router, {
       pubsubName: 'pubsub',
+      service: 't',
       appApiToken: undefined,
       log: silentLogger(),
       deadLetters: { bus: dapr.bus, service: 't' },

@@ -30,6 +30,7 @@ function subscriber() {
   });
   mountSubscriptions(shell.router, {
     pubsubName: 'pubsub',
+    service: 'probe',
     appApiToken: undefined,
     log: silentLogger(),
     deadLetters: { bus: countingBus(bus), service: 'probe' },

@@ -1,8 +1,16 @@
 // kit's delivery path on its own: what daprd is told to subscribe, and how each answer follows Dapr's contract
 // (SUCCESS, DROP, or a 500 to retry), with rejected events set aside on the dead-letter topic with their reason.
 import request from 'supertest';
-import { buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
-import { defineService, loadServiceConfig, on, PermanentEventError, StateKeyError } from '@lab/kit';
+import { addressed, buildEvent, DeadLettered, OrderCreated, UserRegistered } from '@lab/contracts';
+import {
+  defineService,
+  loadServiceConfig,
+  on,
+  metricsRegistry as registry,
+  PermanentEventError,
+  resetMetrics,
+  StateKeyError,
+} from '@lab/kit';
 import { deliver, deliverBulk, memoryDapr, silentLogger } from '@lab/kit/testing';
 
 const created = (id = 'e-1') =>
@@ -26,16 +34,18 @@ function setup(handle: (e: unknown, traceparent: string | undefined) => Promise<
     dapr,
   };
   const seen: unknown[] = [];
+  const audiences: unknown[] = [];
   const app = defineService(deps, {
     subscriptions: [
       on(OrderCreated, async (e, ctx) => {
         seen.push(e);
+        audiences.push(ctx.audience);
         await handle(e, ctx.traceparent);
       }),
     ],
     raw: [{ topic: DeadLettered.topic, handle: async body => void seen.push(body) }],
   });
-  return { server: app.callback(), dapr, seen };
+  return { server: app.callback(), dapr, seen, audiences };
 }
 
 const ok = async () => {};
@@ -124,6 +134,53 @@ describe('a delivery', () => {
     const { server, seen } = setup(ok);
     await deliver(server, OrderCreated, created()).expect(401);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('an addressed copy (issue 13, class 5)', () => {
+  const handledAs = async (outcome: string) =>
+    (await registry.getSingleMetric('eda_events_handled_total')!.get()).values.find(v => v.labels.outcome === outcome)
+      ?.value ?? 0;
+  beforeEach(() => resetMetrics());
+
+  it('for other consumers is acknowledged unhandled, counted as not_addressed', async () => {
+    const { server, seen, dapr } = setup(ok);
+    const copy = addressed(created(), ['order', 'payment']);
+    const res = await deliver(server, OrderCreated, copy, { appToken: 'app' }).expect(200);
+    expect(res.body).toEqual({ status: 'SUCCESS', addressedTo: 'order,payment' });
+    expect(seen).toEqual([]);
+    expect(dapr.bus.published).toEqual([]);
+    expect(await handledAs('not_addressed')).toBe(1);
+    expect(await handledAs('success')).toBe(0);
+  });
+
+  it('for this consumer is handled, and the handler is told its audience; a plain event has none', async () => {
+    const { server, seen, audiences } = setup(ok);
+    await deliver(server, OrderCreated, addressed(created('e-1'), ['probe', 'order']), { appToken: 'app' }).expect(200);
+    await deliver(server, OrderCreated, created('e-2'), { appToken: 'app' }).expect(200);
+    expect(seen).toHaveLength(2);
+    expect(audiences).toEqual([['probe', 'order'], undefined]);
+    expect(await handledAs('success')).toBe(2);
+  });
+
+  it('with a malformed audience is dead-lettered as invalid, never handled', async () => {
+    const { server, seen, dapr } = setup(ok);
+    const res = await deliver(server, OrderCreated, { ...created(), addressedto: 'probe;rm' }, { appToken: 'app' });
+    expect(res.body).toMatchObject({ status: 'SUCCESS', deadLettered: expect.stringMatching(/addressedto/) });
+    expect(seen).toEqual([]);
+    expect(dapr.bus.of(DeadLettered.topic)).toHaveLength(1);
+  });
+
+  it('in a batch: only the entries addressed to this consumer are handled, every entry is acknowledged', async () => {
+    const { server, seen } = setup(ok, { BULK_MAX_MESSAGES: '10' });
+    const res = await deliverBulk(
+      server,
+      OrderCreated,
+      [created('e-1'), addressed(created('e-2'), ['delivery']), addressed(created('e-3'), ['probe'])],
+      { appToken: 'app' },
+    ).expect(200);
+    expect(res.body.statuses.map((x: { status: string }) => x.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(seen.map(e => (e as { id: string }).id)).toEqual(['e-1', 'e-3']);
   });
 });
 

@@ -1,6 +1,14 @@
 // The dead-letter desk: every event a consumer set aside, with why; listed, inspected and replayed by an operator.
 import { createHash } from 'node:crypto';
-import { allEvents, businessEvents, DeadLettered, ID_PATTERN, parseEvent, type CloudEvent } from '@lab/contracts';
+import {
+  addressed,
+  allEvents,
+  businessEvents,
+  DeadLettered,
+  ID_PATTERN,
+  parseEvent,
+  type CloudEvent,
+} from '@lab/contracts';
 import {
   capped,
   HttpError,
@@ -113,7 +121,11 @@ export function mountDeadLetters(
     ctx.body = entry.value;
   });
 
-  /** Publishes the original again, unchanged (same event id, so consumers that did handle it ignore it). */
+  /**
+   * Publishes the original again (same event id, so a consumer that did handle it sees a duplicate), addressed to
+   * the consumer that set it aside when it is known: the others handled it long ago, and some remember ids only
+   * in a window. A letter daprd forwarded after failed retries names no consumer: that copy goes to everyone.
+   */
   router.post('/admin/dead-letters/:id/replay', async ctx => {
     requireAdmin(ctx, adminToken);
     const entry = await dapr.state.get<DeadLetter>(key(validId(ctx.params.id, 'id')));
@@ -132,11 +144,17 @@ export function mountDeadLetters(
     if (!check.ok)
       throw new HttpError(422, 'not_replayable', `the original still breaks its contract: ${check.reason}`);
     const { topic: _t, pubsubname: _p, ...event } = original as CloudEvent;
-    await dapr.bus.publish(contract, event);
+    const copy = addressed(event, entry.value.service ? [entry.value.service] : undefined);
+    await dapr.bus.publish(contract, copy);
     const at = now().toISOString();
     await updateState<DeadLetter>(dapr.state, key(entry.value.id), cur =>
       cur ? { ...cur, replays: [...cur.replays, at] } : undefined,
     );
-    ctx.body = { replayed: entry.value.id, topic: contract.topic, eventId: event.id };
+    ctx.body = {
+      replayed: entry.value.id,
+      topic: contract.topic,
+      eventId: event.id,
+      addressedTo: copy.addressedto ?? null,
+    };
   });
 }

@@ -77,9 +77,23 @@ describe('the dead-letter desk', () => {
       expect.objectContaining({ id: dl.id, reason: 'gave up', service: 'payment', topic: 'order-created' }),
     ]);
     const replay = await request(s).post(`/admin/dead-letters/${dl.id}/replay`).set(auth).expect(200);
-    expect(replay.body).toEqual({ replayed: dl.id, topic: 'order-created', eventId: created.id });
-    expect(dapr.bus.of('order-created').map(e => e.id)).toEqual([created.id]);
+    // A copy for the consumer that set it aside (issue 13, class 5): the others handled it when it was new.
+    expect(replay.body).toEqual({
+      replayed: dl.id,
+      topic: 'order-created',
+      eventId: created.id,
+      addressedTo: 'payment',
+    });
+    expect(dapr.bus.of('order-created')).toEqual([{ ...created, addressedto: 'payment' }]);
     expect((await request(s).get(`/admin/dead-letters/${dl.id}`).set(auth)).body.replays).toHaveLength(1);
+  });
+
+  it('replays an event daprd forwarded after failed retries to every subscriber: it names no consumer', async () => {
+    const { dapr, s, auth } = setup();
+    await deliver(s, 'dead-letters', { ...created, id: 'fw-1', addressedto: 'payment' }).expect(200);
+    const replay = await request(s).post('/admin/dead-letters/forwarded-fw-1/replay').set(auth).expect(200);
+    expect(replay.body).toMatchObject({ eventId: 'fw-1', addressedTo: null });
+    expect(dapr.bus.of('order-created')).toEqual([{ ...created, id: 'fw-1' }]);
   });
 
   it('keeps an event daprd forwarded after failed retries, and refuses to replay one that breaks its contract', async () => {

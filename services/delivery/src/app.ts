@@ -1,6 +1,6 @@
 // createApp(deps): delivery prepares on OrderCreated, dispatches on PaymentCompleted, stops on OrderCancelled.
 import { randomUUID } from 'node:crypto';
-import { buildEvent, DeliveryStarted, OrderCancelled, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import { addressed, buildEvent, DeliveryStarted, OrderCancelled, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import {
   HttpError,
   notFound,
@@ -27,10 +27,12 @@ export function createApp(deps: Deps): ServiceApp {
   const now = deps.now ?? (() => new Date());
 
   async function apply(orderId: string, customerId: string, fact: Fact, eventId: string, ctx: EventContext) {
+    let dispatchedNow = false;
     const { value, changed } = await updateState<Shipment>(dapr.state, key(orderId), cur => {
       const at = now().toISOString();
       const next = applyFact(cur ?? emptyShipment(orderId, customerId, randomUUID(), at), fact, eventId, at);
-      if (next?.status === 'DISPATCHED' && !next.startedEvent) {
+      dispatchedNow = next?.status === 'DISPATCHED' && !next.startedEvent;
+      if (next && dispatchedNow) {
         next.startedEvent = buildEvent(
           DeliveryStarted,
           { orderId, deliveryId: next.deliveryId, customerId: next.customerId, startedAt: at },
@@ -40,7 +42,13 @@ export function createApp(deps: Deps): ServiceApp {
       return next;
     });
     if (changed) ctx.log.info({ orderId, fact, status: value?.status }, 'shipment updated');
-    if (value?.startedEvent) await dapr.bus.publish(DeliveryStarted, value.startedEvent);
+    // Dispatched now: a new fact, for everyone. Dispatched before: announced then, so this copy goes only where
+    // the copy that asked for it was addressed.
+    if (value?.startedEvent)
+      await dapr.bus.publish(
+        DeliveryStarted,
+        dispatchedNow ? value.startedEvent : addressed(value.startedEvent, ctx.audience),
+      );
   }
 
   /**

@@ -1,6 +1,7 @@
 // delivery's HTTP side: the synchronous chain's step dispatches only what payment says is paid (issue 13, class 2).
 import request from 'supertest';
-import { memoryDapr, silentLogger } from '@lab/kit/testing';
+import { addressed, buildEvent, DeliveryStarted, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -57,5 +58,38 @@ describe('GET /deliveries/:orderId', () => {
     const res = await request(setup({ status: 404, body: {} }).server).get('/deliveries/a%7C%7Cb');
     expect(res.status).toBe(400);
     expect(res.body.error.fields[0].field).toBe('orderId');
+  });
+});
+
+// Issue 13, class 5: a late copy stays with the consumers it was addressed to.
+describe('DeliveryStarted, announced after a dispatch', () => {
+  const at = '2026-01-01T00:00:01.000Z';
+  const created = buildEvent(OrderCreated, order, { source: 'order' });
+  const paid = buildEvent(
+    PaymentCompleted,
+    { orderId: 'o-1', paymentId: 'p-1', customerId: 'c-1', amount: 900_000, completedAt: at },
+    { source: 'payment', id: 'payment-completed-o-1' },
+  );
+
+  it('goes to everyone when this delivery dispatched, to the asking copy’s audience when it was dispatched before', async () => {
+    const { dapr, server } = setup({ status: 404, body: {} });
+    const copy = addressed(paid, ['order', 'payment', 'delivery']);
+    await deliver(server, OrderCreated, created).expect(200);
+    await deliver(server, PaymentCompleted, copy).expect(200);
+    await deliver(server, PaymentCompleted, copy).expect(200);
+    await deliver(server, PaymentCompleted, paid).expect(200);
+    const [first, again, plain] = dapr.bus.of(DeliveryStarted.topic);
+    expect(first?.data).toMatchObject({ orderId: 'o-1' });
+    expect(first).not.toHaveProperty('addressedto');
+    expect(again).toEqual({ ...first, addressedto: 'order,payment,delivery' });
+    expect(plain).toEqual(first);
+  });
+
+  it('addressed to others, a copy is acknowledged and dispatches nothing', async () => {
+    const { dapr, server } = setup({ status: 404, body: {} });
+    await deliver(server, OrderCreated, addressed(created, ['order'])).expect(200);
+    await deliver(server, PaymentCompleted, paid).expect(200);
+    expect(dapr.bus.of(DeliveryStarted.topic)).toEqual([]);
+    expect((await request(server).get('/deliveries/o-1').expect(200)).body.status).not.toBe('DISPATCHED');
   });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import {
+  addressed,
   buildEvent,
   DeadLettered,
   OrderCancelled,
@@ -298,6 +299,29 @@ describe('PaymentCompleted subscription', () => {
     expect(res.body.status).toBe('CANCELLED');
     const [cancelled] = t.dapr.bus.of(OrderCancelled.topic);
     expect(cancelled?.data).toMatchObject({ orderId, reason: 'card declined' });
+  });
+
+  // Issue 13, class 5: a late copy stays with the consumers it was addressed to.
+  it('announces OrderCancelled to everyone when it cancels, again only to the audience of a later copy', async () => {
+    const t = setup();
+    const orderId = await place(t);
+    const failed = buildEvent(
+      PaymentFailed,
+      { orderId, customerId: 'c-1', amount: 3000, reason: 'card declined', failedAt: new Date().toISOString() },
+      { source: 'payment' },
+    );
+    const copy = addressed(failed, ['order', 'payment', 'delivery']);
+    for (const e of [copy, copy, failed]) {
+      await request(t.server)
+        .post('/events/payment-failed')
+        .set('Content-Type', 'application/cloudevents+json')
+        .send(JSON.stringify(e))
+        .expect(200);
+    }
+    const [first, again, plain] = t.dapr.bus.of(OrderCancelled.topic);
+    expect(first).not.toHaveProperty('addressedto');
+    expect(again).toEqual({ ...first, addressedto: 'order,payment,delivery' });
+    expect(plain).toEqual(first);
   });
 
   it('requires the dapr-api-token on sidecar routes when APP_API_TOKEN is set', async () => {

@@ -1,6 +1,7 @@
 // createApp(deps): on OrderCreated, ask the gateway now (request: sync) and announce the result (result: event).
 import { randomUUID } from 'node:crypto';
 import {
+  addressed,
   OrderCreated,
   orderTotal,
   PaymentCompleted,
@@ -72,7 +73,10 @@ export function createApp(deps: Deps): ServiceApp {
       }
     }
     const { payment } = outcome;
-    await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, payment.event);
+    // Decided now: a new fact, for every subscriber. On record: announced before (the delivery that decided was
+    // answered only after its publish), so this copy goes only where the copy that asked for it was addressed.
+    const announcement = outcome.kind === 'decided' ? payment.event : addressed(payment.event, ctx.audience);
+    await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, announcement);
   }
 
   /** The synchronous chain's step (see order's sync flow): the same decision, answered now, announced to nobody. */

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { buildEvent, OrderCreated, PaymentCompleted, PaymentFailed } from '@lab/contracts';
+import { addressed, buildEvent, OrderCreated, PaymentCompleted, PaymentFailed } from '@lab/contracts';
 import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -106,6 +106,20 @@ describe('OrderCreated subscription', () => {
     expect(dapr.invoker.calls).toHaveLength(1);
     expect(new Set(dapr.bus.of(PaymentCompleted.topic).map(e => e.id))).toEqual(new Set(['payment-completed-o-4']));
     expect(dapr.state.keys().filter(k => k.startsWith('payment:'))).toEqual(['payment:o-4']);
+  });
+
+  // Issue 13, class 5: a late copy stays with the consumers it was addressed to.
+  it('announces a decision on record again only to the audience of the copy that asked, a new one to everyone', async () => {
+    const { dapr, server } = setup();
+    const first = addressed(created('o-4b', 100), ['order', 'payment', 'delivery']);
+    await deliver(server, first).expect(200);
+    await deliver(server, first).expect(200);
+    await deliver(server, { ...first, addressedto: undefined }).expect(200);
+    const [decided, copy, plain] = dapr.bus.of(PaymentCompleted.topic);
+    // Decided by the copy: a new fact (payment never announced it), so for everyone.
+    expect(decided).not.toHaveProperty('addressedto');
+    expect(copy).toEqual({ ...decided, addressedto: 'order,payment,delivery' });
+    expect(plain).toEqual(decided);
   });
 
   it('asks for redelivery when the announcement cannot be published, and keeps one decision', async () => {

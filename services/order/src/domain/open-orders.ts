@@ -7,6 +7,16 @@ import type { CloudEvent } from '@lab/contracts';
 // id). Every consumer is idempotent, so the copy changes nothing where the first one arrived, and where it did not,
 // the flow resumes: payment re-announces its decision, delivery its dispatch.
 
+/**
+ * Whom a re-announcement is addressed to (contracts' `addressed`): the consumers of OrderCreated that move the order
+ * to its outcome. Each keeps one durable record per order (order the order, payment its decision, delivery the
+ * shipment), so a late copy is a plain duplicate where the first one arrived. The side consumers (notification,
+ * points, stats, audit, console) remember event ids in windows, and a copy an hour later could fall outside them:
+ * they acknowledge it unhandled. What the copy makes payment or delivery announce again goes to the same audience;
+ * a fact they announce for the first time goes to everyone.
+ */
+export const REANNOUNCED_TO = ['order', 'payment', 'delivery'] as const;
+
 export interface OpenOrder {
   /** When the order was placed (ISO). */
   since: string;

@@ -1,10 +1,17 @@
 // The open-orders watch: an index of the orders still waiting for their outcome, kept beside the orders, and a
 // sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
-import { OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
+import { addressed, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { countReannounced, requireAdmin, shardOf, updateState, type ServiceRouter } from '@lab/kit';
 import type { Deps } from '../deps';
-import { dueAt, dueOrders, isStuck, type OpenOrders, type ReannouncePolicy } from '../domain/open-orders';
+import {
+  dueAt,
+  dueOrders,
+  isStuck,
+  REANNOUNCED_TO,
+  type OpenOrders,
+  type ReannouncePolicy,
+} from '../domain/open-orders';
 import { isPlaced, isTerminal, type Order, type StoredOrder } from '../domain/order';
 import { orderCreated, placementOf } from '../events/facts';
 import { keys, OPEN_ORDER_SHARDS } from '../store';
@@ -108,7 +115,8 @@ export function openOrdersWatch(deps: Required<Deps>) {
         };
       });
       if (!changed) continue;
-      await dapr.bus.publish(OrderCreated, isPlaced(stored) ? createdEventOf(stored, config.service) : created!);
+      const event = isPlaced(stored) ? createdEventOf(stored, config.service) : created!;
+      await dapr.bus.publish(OrderCreated, addressed(event, REANNOUNCED_TO));
       countReannounced();
       const count = value?.[orderId]?.reannouncements;
       log.warn(
