@@ -3,6 +3,16 @@
 # Idempotent and fast when everything is present. Prints `export` lines for the caller to eval.
 source "$(dirname "$0")/lib.sh"
 t0=$(date +%s)
+# One provisioning at a time per cache: two at once (two checkouts, or `./lab up` while `./lab test` provisions)
+# build into the same directories and remove each other's half-done work. flock holds the lock while this script
+# runs again under it; -o keeps the lock's descriptor from what the script starts (a daemon a package starts must
+# not hold it for ever).
+if [ -z "${LAB_PROVISION_LOCKED:-}" ]; then
+  mkdir -p "$LAB_CACHE"
+  lock="$LAB_CACHE/.provision.lock"
+  flock -n -o "$lock" true || say "another provisioning is using $LAB_CACHE; waiting for it to finish"
+  LAB_PROVISION_LOCKED=1 exec flock -o "$lock" "$0" "$@"
+fi
 node_bin="$("$PROVISION_DIR/node.sh")"
 export PATH="$node_bin:$PATH"
 "$PROVISION_DIR/redis.sh"
