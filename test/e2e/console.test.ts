@@ -5,7 +5,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { E2E_RUN_DIR, http, startLabUp, type LabUp } from './helpers';
+import { waitFor } from '@lab/runtime';
+import { anOrder, E2E_OFFSET, E2E_RUN_DIR, http, startLabUp, type LabUp } from './helpers';
+
+interface SubscriberRow {
+  service: string;
+  up: boolean;
+  backlog: number;
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(E2E_RUN_DIR, 'console-screenshots');
@@ -174,6 +181,36 @@ describe('the live console in chromium', () => {
     );
     await page.screenshot({ path: join(SHOTS, '3-notification-drained.png'), fullPage: true });
   }, 240_000);
+
+  // Seen in CI: a consumer that handled events after the console's last read of its metrics and then stopped took
+  // those counts with it, and its backlog stayed at 3 for good. A stopping process now waits for one last read.
+  it('a consumer stopped right after it handled events: once started again, its backlog is 0', async () => {
+    const admin = { authorization: `Bearer ${token}` };
+    const orderApi = `http://127.0.0.1:${3000 + E2E_OFFSET}`;
+    const inbox = `http://127.0.0.1:${3004 + E2E_OFFSET}/notifications?recipient=last-read-c`;
+    const placed = await http('POST', `${orderApi}/orders`, anOrder('last-read-c'));
+    expect(placed.status).toBe(202);
+    // The stop comes the moment notification has handled the order's three facts, within a console round.
+    await waitFor(async () => ((await http('GET', inbox)).body.notifications?.length === 3 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: "notification's three messages about the order",
+      intervalMs: 5,
+    });
+    expect((await http('POST', `${base}/admin/chaos/notification/stop`, {}, admin)).status).toBe(200);
+    expect((await http('POST', `${base}/admin/chaos/notification/start`, {}, admin)).status).toBe(200);
+    const backlog = async () =>
+      ((await http('GET', `${base}/admin/board`, undefined, admin)).body.subscribers as SubscriberRow[]).find(
+        s => s.service === 'notification',
+      );
+    await waitFor(
+      async () => {
+        const row = await backlog();
+        if (row?.up && row.backlog === 0) return true;
+        throw new Error(`the board shows ${JSON.stringify(row)}`);
+      },
+      { timeoutMs: 60_000, what: 'notification up with a backlog of 0' },
+    );
+  }, 180_000);
 
   it('switches its labels between Korean (the default) and English', async () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');

@@ -63,4 +63,4 @@ export { OPENAPI_PATH, shellOperations, shellSchemas } from './shell-api';
 export { BUCKETS, countingBus, countReannounced, metricsText, registry as metricsRegistry } from './metrics';
 export type { DeadLetterReason, Outcome } from './metrics';
 export { deliveryMeter, resetMetrics } from './delivery-metrics';
-export { metricsListener, startMetricsListener } from './metrics-listener';
+export { LAST_READ_MAX_MS, metricsListener, ScrapeWatch, startMetricsListener } from './metrics-listener';

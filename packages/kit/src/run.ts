@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Server } from 'node:http';
 import type { Logger } from './logger';
 import { startTasks, type PeriodicTask } from './tasks';
-import { startMetricsListener } from './metrics-listener';
+import { ScrapeWatch, startMetricsListener } from './metrics-listener';
 
 export interface RunOptions {
   app: Koa;
@@ -22,6 +22,7 @@ export function runService(opts: RunOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
     let stopTasks = () => {};
     let metrics: Server | undefined;
+    const reads = new ScrapeWatch();
     const server = opts.app.listen(opts.port, opts.host);
     server.keepAliveTimeout = 65_000;
     server.once('error', reject);
@@ -29,7 +30,7 @@ export function runService(opts: RunOptions): Promise<Server> {
       opts.log.info({ host: opts.host, port: opts.port }, 'listening');
       stopTasks = startTasks(opts.tasks ?? [], opts.log);
       if (opts.metricsPort === undefined) return resolve(server);
-      startMetricsListener({ host: opts.host, port: opts.metricsPort, log: opts.log }).then(m => {
+      startMetricsListener({ host: opts.host, port: opts.metricsPort, log: opts.log, reads }).then(m => {
         metrics = m;
         resolve(server);
       }, reject);
@@ -42,9 +43,16 @@ export function runService(opts: RunOptions): Promise<Server> {
       opts.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 5000);
       force.unref();
-      metrics?.close();
+      // Once the last request (a delivery) is answered, the scraper gets one last read of what it counted.
       server.close(() => {
-        void (opts.onClose?.() ?? Promise.resolve()).finally(() => process.exit(0));
+        void reads
+          .lastRead()
+          .then(last => {
+            if (last !== 'none') opts.log.info({ last }, 'metrics read once more before exiting');
+            metrics?.close();
+            return opts.onClose?.();
+          })
+          .finally(() => process.exit(0));
       });
       server.closeIdleConnections();
     };

@@ -15,6 +15,7 @@ import {
   updateState,
 } from '../src';
 import { MemoryBus, MemoryState } from '../src/testing';
+import { LAST_READ_MAX_MS, ScrapeWatch } from '../src';
 
 /** A subscriber whose handler does what the event's name says: fail (retry), refuse (permanent), or apply once. */
 function subscriber() {
@@ -157,5 +158,62 @@ describe('GET /metrics on the metrics listener', () => {
     expect(series.filter(l => !l.includes('service="probe"'))).toEqual([]);
     await request(listener).get('/other').expect(404);
     await request(listener).post('/metrics').expect(404);
+  });
+});
+
+// The console's backlog of a stopped and started consumer stayed too high for good when the consumer handled
+// events after the console's last read and then stopped (seen in CI: "the page last showed 3").
+describe('the last read of a stopping process (ScrapeWatch)', () => {
+  let clock = 0;
+  const watch = () => new ScrapeWatch(() => clock);
+  beforeEach(() => {
+    clock = 1_000_000;
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('waits for the next read of a scraper that reads every second, and resolves when it comes', async () => {
+    const w = watch();
+    w.read();
+    clock += 1000;
+    w.read();
+    clock += 300;
+    expect(w.waitMs()).toBe(2000);
+    const last = w.lastRead();
+    clock += 700;
+    w.read();
+    await expect(last).resolves.toBe('read');
+  });
+
+  it('gives up after two intervals when the scraper does not come back', async () => {
+    const w = watch();
+    w.read();
+    clock += 1000;
+    w.read();
+    const last = w.lastRead();
+    await jest.advanceTimersByTimeAsync(1999);
+    let settled = false;
+    void last.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(last).resolves.toBe('timeout');
+  });
+
+  it.each([
+    ['never read', [] as number[], 10],
+    ['read once', [0], 10],
+    ['read rarely (Prometheus every 15 s)', [0, 15_000], 10],
+    ['read steadily, but the scraper has gone', [0, 1000], 2001],
+    ['read at an interval whose wait would pass LAST_READ_MAX_MS', [0, LAST_READ_MAX_MS / 2 + 1], 10],
+  ])('does not wait when %s', async (_what, reads, sinceLast) => {
+    const w = watch();
+    for (const at of reads) {
+      clock = 1_000_000 + at;
+      w.read();
+    }
+    clock += sinceLast;
+    expect(w.waitMs()).toBe(0);
+    await expect(w.lastRead()).resolves.toBe('none');
   });
 });
