@@ -65,13 +65,12 @@ kafkaOnly('a failed dead-letter forward on Kafka', () => {
     try {
       await admin.alterConfigs({
         validateOnly: false,
-        resources: [
-          {
-            type: ConfigResourceTypes.TOPIC,
-            name: 'dead-letters',
-            configEntries: [{ name: 'max.message.bytes', value: bytes }],
-          },
-        ],
+        // Both ways out: the app's DeadLettered and its sidecar's forward to delivery's own topic.
+        resources: ['dead-letters', 'dead-letters-delivery'].map(name => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configEntries: [{ name: 'max.message.bytes', value: bytes }],
+        })),
       });
     } finally {
       await admin.disconnect();
@@ -92,8 +91,8 @@ kafkaOnly('a failed dead-letter forward on Kafka', () => {
     const deliveries = async () =>
       ((await http('GET', `${delivery}/admin/deliveries`, undefined, admin)).body?.['order-cancelled']?.deliveries ??
         0) as number;
-    // The dead-letter topic refuses every record: a contract-breaking event can be set aside neither by the app
-    // (its DeadLettered) nor by daprd (the original).
+    // The dead-letter topics refuse every record: a contract-breaking event can be set aside neither by the app
+    // (its DeadLettered) nor by daprd (the original, on delivery's forwarding topic).
     await setDeadLetterLimit('1');
     const before = await deliveries();
     const id = `poison-${randomUUID()}`;

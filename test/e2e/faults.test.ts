@@ -153,61 +153,6 @@ describe('faults mid-burst', () => {
   });
 });
 
-describe('a dead letter replayed', () => {
-  it('goes to the consumer that set it aside, and the other subscribers acknowledge it unhandled', async () => {
-    const admin = { authorization: `Bearer ${system.adminToken}` };
-    const audit = system.url('audit');
-    // An order whose total is not the sum of its items: payment sets it aside for good (a permanent reason), while
-    // notification, stats and audit take it as the fact it is.
-    const orderId = `dl-${Date.now()}`;
-    const bad = buildEvent(
-      OrderCreated,
-      {
-        orderId,
-        customerId: 'dl-c',
-        items: [{ sku: 'book', quantity: 1, unitPrice: 2400 }],
-        totalAmount: 1,
-        createdAt: new Date().toISOString(),
-      },
-      { source: 'order', id: `order-created-${orderId}` },
-    );
-    const letters = async () =>
-      ((await http('GET', `${audit}/admin/dead-letters`, undefined, admin)).body.entries as DeadLetterEntry[]).filter(
-        e => e.service === 'payment' && e.topic === OrderCreated.topic,
-      );
-    const before = new Set((await letters()).map(e => e.id));
-    const ignored = () => handledCount(system, 'notification', OrderCreated.topic, 'not_addressed');
-    const ignoredBefore = await ignored();
-    await publishVia(system, 'order', OrderCreated.topic, bad);
-    const letter = await waitFor(async () => (await letters()).find(e => !before.has(e.id)), {
-      timeoutMs: 30_000,
-      what: "payment's dead letter of the order with the wrong total",
-    });
-    const replay = await http('POST', `${audit}/admin/dead-letters/${letter.id}/replay`, undefined, admin);
-    expect(replay.status).toBe(200);
-    expect(replay.body).toMatchObject({ eventId: bad.id, addressedTo: 'payment' });
-    // payment handled the copy (and set it aside again: its total is still wrong); notification did not.
-    await waitFor(async () => ((await letters()).filter(e => !before.has(e.id)).length >= 2 ? true : undefined), {
-      timeoutMs: 30_000,
-      what: 'payment setting the replayed copy aside again',
-    });
-    await waitFor(async () => ((await ignored()) >= ignoredBefore + 1 ? true : undefined), {
-      timeoutMs: 30_000,
-      what: 'notification acknowledging the replayed copy unhandled',
-    });
-    const told = await waitFor(
-      async () => {
-        const inbox = await http('GET', `${system.url('notification')}/notifications?recipient=dl-c`);
-        const list = (inbox.body.notifications ?? []) as { event: string; eventId: string }[];
-        const about = list.filter(n => n.eventId === bad.id);
-        return about.length > 0 ? about : undefined;
-      },
-      { timeoutMs: 30_000, what: "notification's message about the order" },
-    );
-    expect(told).toHaveLength(1);
-  });
-});
-
 describe('the same events delivered many times', () => {
   it('OrderCreated and PaymentCompleted published 10 times each, concurrently, have one effect each', async () => {
     const res = await http('POST', `${order}/orders`, anOrder('dup-c'));
@@ -270,5 +215,61 @@ describe('the consumers, as many instances as the system runs ($LAB_REPLICAS)', 
       await adminEach(system, 'points', 'PUT', '/admin/faults', {});
       await new Promise(r => server.close(r));
     }
+  });
+});
+
+// Last: the letters it makes would count against the verifier's "no dead letters" of the cases above.
+describe('a dead letter replayed', () => {
+  it('goes to the consumer that set it aside, and the other subscribers acknowledge it unhandled', async () => {
+    const admin = { authorization: `Bearer ${system.adminToken}` };
+    const audit = system.url('audit');
+    // An order whose total is not the sum of its items: payment sets it aside for good (a permanent reason), while
+    // notification, stats and audit take it as the fact it is.
+    const orderId = `dl-${Date.now()}`;
+    const bad = buildEvent(
+      OrderCreated,
+      {
+        orderId,
+        customerId: 'dl-c',
+        items: [{ sku: 'book', quantity: 1, unitPrice: 2400 }],
+        totalAmount: 1,
+        createdAt: new Date().toISOString(),
+      },
+      { source: 'order', id: `order-created-${orderId}` },
+    );
+    const letters = async () =>
+      ((await http('GET', `${audit}/admin/dead-letters`, undefined, admin)).body.entries as DeadLetterEntry[]).filter(
+        e => e.service === 'payment' && e.topic === OrderCreated.topic,
+      );
+    const before = new Set((await letters()).map(e => e.id));
+    const ignored = () => handledCount(system, 'notification', OrderCreated.topic, 'not_addressed');
+    const ignoredBefore = await ignored();
+    await publishVia(system, 'order', OrderCreated.topic, bad);
+    const letter = await waitFor(async () => (await letters()).find(e => !before.has(e.id)), {
+      timeoutMs: 30_000,
+      what: "payment's dead letter of the order with the wrong total",
+    });
+    const replay = await http('POST', `${audit}/admin/dead-letters/${letter.id}/replay`, undefined, admin);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ eventId: bad.id, addressedTo: 'payment' });
+    // payment handled the copy (and set it aside again: its total is still wrong); notification did not.
+    await waitFor(async () => ((await letters()).filter(e => !before.has(e.id)).length >= 2 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'payment setting the replayed copy aside again',
+    });
+    await waitFor(async () => ((await ignored()) >= ignoredBefore + 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'notification acknowledging the replayed copy unhandled',
+    });
+    const told = await waitFor(
+      async () => {
+        const inbox = await http('GET', `${system.url('notification')}/notifications?recipient=dl-c`);
+        const list = (inbox.body.notifications ?? []) as { event: string; eventId: string }[];
+        const about = list.filter(n => n.eventId === bad.id);
+        return about.length > 0 ? about : undefined;
+      },
+      { timeoutMs: 30_000, what: "notification's message about the order" },
+    );
+    expect(told).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { busTopics } from '@lab/runtime';
 import { catalog, CHART, renderChart, ROOT } from './tools';
 import { tiltfileResult } from './tilt';
 
@@ -28,7 +29,8 @@ it('renders each catalog service with its port, visibility and topics from the c
   }
   const pubsub = objects.find(o => o.kind === 'Component' && o.metadata.name === 'pubsub')!;
   const scopes = pubsub.spec.metadata.find((m: { name: string }) => m.name === 'subscriptionScopes').value as string;
-  for (const s of catalog()) expect(scopes.split(';')).toContain(`${s.name}=${s.subscribes.join(',')}`);
+  for (const s of catalog())
+    expect(scopes.split(';')).toContain(`${s.name}=${busTopics(s, catalog()).subscribes.join(',')}`);
 });
 
 it('refuses to render an override of a service the catalog does not have', () => {

@@ -6,8 +6,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEAD_LETTER_TOPIC } from '@lab/kit';
-import { accessControlFor, readAccessControl } from '@lab/runtime';
+import { accessControlFor, busTopics, readAccessControl } from '@lab/runtime';
 import { catalog, CHART, isDapr, type K8sObject, PROFILES, renderChart, ROOT } from './tools';
 
 interface Item {
@@ -44,16 +43,14 @@ const probes = (shapes: Map<string, Shape>) => [
   `dapr.tracing.zipkinEndpoint=${PROBE_ZIPKIN}`,
 ];
 
-/** Topic scoping from the catalog: each app publishes its topics (plus dead letters when it subscribes). */
+/** Topic scoping from the catalog and the dead-letter channels it implies (busTopics). */
 function topicScoping(): Item[] {
-  const services = [...catalog()].sort((a, b) => a.name.localeCompare(b.name));
-  const publishes = (s: (typeof services)[number]) => [
-    ...new Set([...s.publishes, ...(s.subscribes.length > 0 ? [DEAD_LETTER_TOPIC] : [])]),
-  ];
-  const topics = new Set([DEAD_LETTER_TOPIC, ...services.flatMap(s => [...s.publishes, ...s.subscribes])]);
+  const all = catalog();
+  const services = [...all].sort((a, b) => a.name.localeCompare(b.name)).map(s => ({ ...s, ...busTopics(s, all) }));
+  const topics = new Set(services.flatMap(s => [...s.publishes, ...s.subscribes]));
   return [
     { name: 'allowedTopics', value: [...topics].sort().join(',') },
-    { name: 'publishingScopes', value: services.map(s => `${s.name}=${publishes(s).join(',')}`).join(';') },
+    { name: 'publishingScopes', value: services.map(s => `${s.name}=${s.publishes.join(',')}`).join(';') },
     { name: 'subscriptionScopes', value: services.map(s => `${s.name}=${s.subscribes.join(',')}`).join(';') },
   ];
 }
@@ -183,8 +180,17 @@ describe('topic scoping', () => {
         .split(';')
         .map(e => e.split('=') as [string, string]),
     );
-    expect(pub.get('order')).toBe('order-created,order-cancelled,dead-letters');
-    expect(pub.get('payment')).toBe('payment-completed,payment-failed,dead-letters');
+    expect(pub.get('order')).toBe('order-created,order-cancelled,dead-letters,dead-letters-order');
+    expect(pub.get('payment')).toBe('payment-completed,payment-failed,dead-letters,dead-letters-payment');
+    const sub = new Map(
+      meta
+        .get('subscriptionScopes')!
+        .split(';')
+        .map(e => e.split('=') as [string, string]),
+    );
+    // The desk takes every subscriber's forwarding topic; no one else takes any.
+    expect(sub.get('audit')).toContain('dead-letters-payment');
+    expect(sub.get('order')).not.toContain('dead-letters');
     // Listed with nothing: the gateway may publish no topic at all.
     expect(pub.get('gateway')).toBe('');
     expect(pubsub.scopes).not.toContain('gateway');

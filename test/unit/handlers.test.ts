@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import { memoryDapr, silentLogger } from '@lab/kit/testing';
-import { readCatalog, REPO_ROOT } from '@lab/runtime';
+import { busTopics, readCatalog, REPO_ROOT } from '@lab/runtime';
 
 const catalog = readCatalog();
 
@@ -22,7 +22,15 @@ describe('services/catalog.json and the services themselves', () => {
     const res = await request(app.callback()).get('/dapr/subscribe');
     expect([200, 404]).toContain(res.status); // daprd reads 404 as "no subscriptions"
     const declared = (res.status === 200 ? (res.body as { topic: string }[]) : []).map(s => s.topic).sort();
-    expect(declared).toEqual([...catalog.find(s => s.name === name)!.subscribes].sort());
+    // The catalog's topics plus the dead-letter channels it implies (every subscriber's forwarding topic, at audit).
+    expect(declared).toEqual(
+      [
+        ...busTopics(
+          catalog.find(s => s.name === name)!,
+          catalog,
+        ).subscribes,
+      ].sort(),
+    );
   });
 });
 

@@ -84,11 +84,33 @@ export function parseEvent<C extends EventContract>(contract: C, body: unknown):
 /*
  * Addressed copies. A fact is published once to every subscriber; a copy published again later (the open-orders
  * watch re-announcing a stale order, a dead letter replayed to the consumer that set it aside, and whatever those
- * copies make their consumers announce again) may name the consumers it is for in the CloudEvent extension
- * `addressedto`. Every other subscriber acknowledges it unhandled. So a consumer whose duplicate memory is a window
- * (an inbox of the newest messages, a capped index) meets an event id again only through the broker's own
- * redelivery, which ends within minutes, however late the copy is made.
+ * copies make their consumers announce again once the fact is old) names the consumers it is for in the CloudEvent
+ * extension `addressedto`. Every other subscriber acknowledges it unhandled. So a consumer whose duplicate memory is
+ * a window (an inbox of the newest messages, a capped index) meets an event id again only within
+ * FIRST_ANNOUNCEMENT_MS of the fact, however late the copy is made.
  */
+
+/**
+ * How long after a fact was made its first announcement may still be owed: the delivery that made it (and stored
+ * it) may have failed to publish it, and stay pending at the broker for the Redis component's processingTimeout
+ * (320 s) before it is retried for the inbound retry budget (302 s at worst). tools/runtime/test/components.test.ts
+ * holds this above their sum.
+ */
+export const FIRST_ANNOUNCEMENT_MS = 11 * 60_000;
+
+/**
+ * A stored fact announced again because a copy of an event asked for it (a redelivery, a re-announcement, a
+ * replay): for every subscriber while the fact is younger than FIRST_ANNOUNCEMENT_MS, since its first announcement
+ * may have failed and this may be it; older, only for the audience of the copy that asked (undefined: everyone).
+ */
+export function announcedAgain<T>(
+  fact: CloudEvent<T>,
+  audience: readonly string[] | undefined,
+  now: Date,
+): CloudEvent<T> {
+  const age = now.getTime() - Date.parse(fact.time);
+  return addressed(fact, Number.isFinite(age) && age < FIRST_ANNOUNCEMENT_MS ? undefined : audience);
+}
 const APP_ID = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 const AUDIENCE_PATTERN = new RegExp(`^${APP_ID}(,${APP_ID})*$`);
 

@@ -125,7 +125,8 @@ export const UserRegistered = defineEvent({
 
 /**
  * An event a consumer could not use, with the reason. Consumers publish it for events that break their
- * contract; daprd also forwards here, as they were, events whose delivery failed after every retry.
+ * contract or can never succeed; daprd forwards events whose delivery failed after every retry, as they were, to
+ * the consumer's own topic (forwardedDeadLetterTopic).
  */
 export const DeadLettered = defineEvent({
   name: 'DeadLettered',
@@ -145,6 +146,13 @@ export const DeadLettered = defineEvent({
   }),
   key: d => d.topic,
 });
+
+/**
+ * Where a consumer's sidecar forwards, as it was, an event whose delivery kept failing after every retry: one topic
+ * per consumer (`dead-letters-<service>`), so the letter says whose it was. With one topic for all, the letters of
+ * one event forwarded by two consumers were one letter, and its replay could only go to everyone.
+ */
+export const forwardedDeadLetterTopic = (service: string) => `${DeadLettered.topic}-${service}`;
 
 /** Every contract, in a stable order. */
 export const allEvents = [

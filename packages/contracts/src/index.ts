@@ -1,6 +1,14 @@
 export { defineEvent } from './define';
 export type { EventContract, EventData } from './define';
-export { addressed, audienceOf, buildEvent, isAddressedTo, parseEvent } from './envelope';
+export {
+  addressed,
+  announcedAgain,
+  audienceOf,
+  buildEvent,
+  FIRST_ANNOUNCEMENT_MS,
+  isAddressedTo,
+  parseEvent,
+} from './envelope';
 export type { CloudEvent, BuildOptions, ParseResult } from './envelope';
 export * from './events';
 export * from './http';

@@ -1,6 +1,8 @@
 import {
   addressed,
   allEvents,
+  announcedAgain,
+  FIRST_ANNOUNCEMENT_MS,
   audienceOf,
   buildEvent,
   isAddressedTo,
@@ -97,6 +99,18 @@ describe('addressed copies (issue 13, class 5)', () => {
     expect(audienceOf(event)).toBeUndefined();
     expect(isAddressedTo(event, 'notification')).toBe(true);
     expect(addressed(addressed(event, ['order']), undefined)).toEqual(event);
+  });
+
+  it('a stored fact announced again goes to everyone while recent, later to the asking copy’s audience', () => {
+    const made = new Date(event.time).getTime();
+    const at = (ms: number) => new Date(made + ms);
+    const audience = ['order', 'payment'];
+    expect(announcedAgain(event, audience, at(FIRST_ANNOUNCEMENT_MS - 1))).toEqual(event);
+    expect(announcedAgain(event, audience, at(FIRST_ANNOUNCEMENT_MS))).toEqual({
+      ...event,
+      addressedto: 'order,payment',
+    });
+    expect(announcedAgain(event, undefined, at(FIRST_ANNOUNCEMENT_MS * 10))).toEqual(event);
   });
 
   it('refuses an audience that is no list of app ids', () => {

@@ -5,6 +5,7 @@ import {
   audienceOf,
   buildEvent,
   DeadLettered,
+  forwardedDeadLetterTopic,
   isAddressedTo,
   parseEvent,
   type CloudEvent,
@@ -20,7 +21,7 @@ import { deadLetters, eventsPerDelivery, type DeadLetterReason } from './metrics
 import { deliveryMeter } from './delivery-metrics';
 import { eventRoute } from './event-routes';
 
-/** Dead-letter topic shared by every subscription (one place to inspect and replay). */
+/** Where consumers publish DeadLettered (one place to inspect and replay; audit keeps the desk). */
 export const DEAD_LETTER_TOPIC = DeadLettered.topic;
 
 /** Throw this from a handler for an event that can never succeed: it is dropped to the dead-letter topic. */
@@ -76,8 +77,13 @@ export interface DaprSubscriptionItem {
   bulkSubscribe?: { enabled: true; maxMessagesCount: number; maxAwaitDurationMs: number };
 }
 
+/**
+ * What daprd is told to subscribe for `service`: each contract on its route, with the service's own forwarding
+ * topic for what keeps failing after every retry (the letter then says whose it was).
+ */
 export function subscriptionList(
   pubsubName: string,
+  service: string,
   subs: readonly Subscription[],
   bulk: BulkSettings = NO_BULK,
 ): DaprSubscriptionItem[] {
@@ -85,7 +91,7 @@ export function subscriptionList(
     pubsubname: pubsubName,
     topic: s.contract.topic,
     route: routeFor(s.contract),
-    deadLetterTopic: DEAD_LETTER_TOPIC,
+    deadLetterTopic: forwardedDeadLetterTopic(service),
     ...(bulk.maxMessages > 0
       ? {
           bulkSubscribe: {
@@ -208,7 +214,7 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       topic: r.topic,
       route: eventRoute(r.topic),
     }));
-    ctx.body = [...subscriptionList(opts.pubsubName, opts.subscriptions, opts.bulk), ...raw];
+    ctx.body = [...subscriptionList(opts.pubsubName, opts.service, opts.subscriptions, opts.bulk), ...raw];
   });
 
   /** Answers a single delivery: SUCCESS and DROP as 200, RETRY as 500 (what makes daprd retry it). */

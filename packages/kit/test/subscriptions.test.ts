@@ -51,11 +51,16 @@ function setup(handle: (e: unknown, traceparent: string | undefined) => Promise<
 const ok = async () => {};
 
 describe('GET /dapr/subscribe', () => {
-  it('lists each contract on its own route with the shared dead-letter topic, raw channels without one', async () => {
+  it("lists each contract on its own route with the service's own forwarding topic, raw channels without one", async () => {
     const { server } = setup(ok);
     const res = await request(server).get('/dapr/subscribe').set('dapr-api-token', 'app').expect(200);
     expect(res.body).toEqual([
-      { pubsubname: 'pubsub', topic: 'order-created', route: '/events/order-created', deadLetterTopic: 'dead-letters' },
+      {
+        pubsubname: 'pubsub',
+        topic: 'order-created',
+        route: '/events/order-created',
+        deadLetterTopic: 'dead-letters-probe',
+      },
       { pubsubname: 'pubsub', topic: 'dead-letters', route: '/events/dead-letters' },
     ]);
   });
@@ -200,7 +205,7 @@ describe('bulk subscribe', () => {
         pubsubname: 'pubsub',
         topic: 'order-created',
         route: '/events/order-created',
-        deadLetterTopic: 'dead-letters',
+        deadLetterTopic: 'dead-letters-probe',
         bulkSubscribe: { enabled: true, maxMessagesCount: 50, maxAwaitDurationMs: 20 },
       },
       { pubsubname: 'pubsub', topic: 'dead-letters', route: '/events/dead-letters' },

@@ -12,7 +12,7 @@ import {
   type ServiceRouter,
 } from '@lab/kit';
 import type { Config } from './config';
-import { deadLetterSubscription, mountDeadLetters } from './dead-letters';
+import { deadLetterSubscriptions, mountDeadLetters } from './dead-letters';
 import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
 
 export type Deps = AppDeps<Config>;
@@ -67,6 +67,6 @@ export function createApp(deps: Deps): ServiceApp {
         await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
       }),
     ),
-    raw: [deadLetterSubscription(dapr, now)],
+    raw: deadLetterSubscriptions(dapr, config.consumers, now),
   });
 }

@@ -5,6 +5,7 @@ import {
   allEvents,
   businessEvents,
   DeadLettered,
+  forwardedDeadLetterTopic,
   ID_PATTERN,
   parseEvent,
   type CloudEvent,
@@ -26,7 +27,7 @@ export interface DeadLetter {
   reason: string;
   /** The topic the event came from (when known). */
   topic: string | undefined;
-  /** The consumer that set it aside (unknown when daprd forwarded it after failed retries). */
+  /** The consumer that set it aside (for a forwarded letter, the consumer whose topic it came on). */
   service: string | undefined;
   original: unknown;
   receivedAt: string;
@@ -35,16 +36,24 @@ export interface DeadLetter {
 
 const key = (id: string) => `dead-letter:${id}`;
 
-/** A forwarded event's id as a dead letter's id: kept when it is a valid id, else a digest of it (ids become keys). */
-function forwardedId(id: string): string {
-  const plain = `forwarded-${id}`;
-  return ID_PATTERN.test(plain) ? plain : `forwarded-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
+/**
+ * A forwarded event's id as a dead letter's id, per consumer (one event forwarded by two consumers is two letters):
+ * kept when it is a valid id, else a digest of it (ids become keys).
+ */
+function forwardedId(service: string, id: string): string {
+  const plain = `forwarded-${service}-${id}`;
+  return ID_PATTERN.test(plain)
+    ? plain
+    : `forwarded-${service}-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 const INDEX = 'dead-letter-index';
 export const DEAD_LETTERS_KEPT = 1000;
 
-/** A DeadLettered event, or (forwarded by daprd after every retry failed) the original event itself. */
-export function deadLetterOf(body: unknown, receivedAt: string): DeadLetter {
+/**
+ * A DeadLettered event, or the original event itself, forwarded by `forwardedBy`'s sidecar after every retry failed
+ * (on that consumer's own topic, so the letter knows whose it is).
+ */
+export function deadLetterOf(body: unknown, receivedAt: string, forwardedBy?: string): DeadLetter {
   const parsed = parseEvent(DeadLettered, body);
   if (parsed.ok) {
     const d = parsed.event.data;
@@ -61,21 +70,38 @@ export function deadLetterOf(body: unknown, receivedAt: string): DeadLetter {
   const ce = (typeof body === 'object' && body !== null ? body : {}) as Partial<CloudEvent>;
   const contract = allEvents.find(c => c.type === ce.type);
   return {
-    id: forwardedId(typeof ce.id === 'string' ? ce.id : receivedAt),
+    id: forwardedId(forwardedBy ?? 'unknown', typeof ce.id === 'string' ? ce.id : receivedAt),
     reason: 'delivery kept failing after every retry (forwarded by daprd)',
     topic: contract?.topic,
-    service: undefined,
+    service: forwardedBy,
     original: body,
     receivedAt,
     replays: [],
   };
 }
 
-export function deadLetterSubscription(dapr: DaprPorts, now: () => Date): RawSubscription {
+/** The desk's channels: DeadLettered facts, and each consumer's forwarding topic. */
+export function deadLetterSubscriptions(
+  dapr: DaprPorts,
+  consumers: readonly string[],
+  now: () => Date,
+): RawSubscription[] {
+  return [
+    deadLetterSubscription(dapr, DeadLettered.topic, undefined, now),
+    ...consumers.map(c => deadLetterSubscription(dapr, forwardedDeadLetterTopic(c), c, now)),
+  ];
+}
+
+function deadLetterSubscription(
+  dapr: DaprPorts,
+  topic: string,
+  forwardedBy: string | undefined,
+  now: () => Date,
+): RawSubscription {
   return {
-    topic: DeadLettered.topic,
+    topic,
     async handle(body, ctx) {
-      const dl = deadLetterOf(body, now().toISOString());
+      const dl = deadLetterOf(body, now().toISOString(), forwardedBy);
       const { changed } = await updateState<DeadLetter>(dapr.state, key(dl.id), cur => (cur ? undefined : dl));
       await updateState<string[]>(dapr.state, INDEX, cur =>
         cur?.includes(dl.id) ? undefined : capped([...(cur ?? []), dl.id], DEAD_LETTERS_KEPT),
@@ -124,7 +150,8 @@ export function mountDeadLetters(
   /**
    * Publishes the original again (same event id, so a consumer that did handle it sees a duplicate), addressed to
    * the consumer that set it aside when it is known: the others handled it long ago, and some remember ids only
-   * in a window. A letter daprd forwarded after failed retries names no consumer: that copy goes to everyone.
+   * in a window. A letter forwarded by a consumer's sidecar after failed retries came on that consumer's own topic,
+   * so it names its consumer too.
    */
   router.post('/admin/dead-letters/:id/replay', async ctx => {
     requireAdmin(ctx, adminToken);

@@ -21,9 +21,12 @@ const created = buildEvent(
 describe('audit', () => {
   it('subscribes to every topic', async () => {
     const res = await request(server()).get('/dapr/subscribe').expect(200);
-    expect(res.body.map((s: { topic: string }) => s.topic).sort()).toEqual(allEvents.map(e => e.topic).sort());
-    // The dead-letter channel has no dead-letter topic of its own: a dead letter never loops.
-    expect(res.body.find((s: { topic: string }) => s.topic === 'dead-letters').deadLetterTopic).toBeUndefined();
+    const topics = res.body.map((s: { topic: string }) => s.topic) as string[];
+    expect(topics.filter(t => !t.startsWith('dead-letters-')).sort()).toEqual(allEvents.map(e => e.topic).sort());
+    // The dead-letter channels have no dead-letter topic of their own: a dead letter never loops.
+    for (const s of res.body as { topic: string; deadLetterTopic?: string }[])
+      if (s.topic.startsWith('dead-letters')) expect(s.deadLetterTopic).toBeUndefined();
+      else expect(s.deadLetterTopic).toBe('dead-letters-audit');
   });
 
   it('logs each event once, queryable by order and by type, with its trace id', async () => {
@@ -88,21 +91,41 @@ describe('the dead-letter desk', () => {
     expect((await request(s).get(`/admin/dead-letters/${dl.id}`).set(auth)).body.replays).toHaveLength(1);
   });
 
-  it('replays an event daprd forwarded after failed retries to every subscriber: it names no consumer', async () => {
+  it("keeps what two consumers' sidecars forwarded after failed retries as two letters, each replayed to its own", async () => {
     const { dapr, s, auth } = setup();
-    await deliver(s, 'dead-letters', { ...created, id: 'fw-1', addressedto: 'payment' }).expect(200);
-    const replay = await request(s).post('/admin/dead-letters/forwarded-fw-1/replay').set(auth).expect(200);
-    expect(replay.body).toMatchObject({ eventId: 'fw-1', addressedTo: null });
-    expect(dapr.bus.of('order-created')).toEqual([{ ...created, id: 'fw-1' }]);
+    const event = { ...created, id: 'fw-1', addressedto: 'order,payment' };
+    await deliver(s, 'dead-letters-payment', event).expect(200);
+    await deliver(s, 'dead-letters-delivery', event).expect(200);
+    await deliver(s, 'dead-letters-payment', event).expect(200); // a redelivery is kept once
+    const list = (await request(s).get('/admin/dead-letters').set(auth).expect(200)).body.entries;
+    expect(list.map((e: { id: string; service: string }) => [e.id, e.service])).toEqual([
+      ['forwarded-payment-fw-1', 'payment'],
+      ['forwarded-delivery-fw-1', 'delivery'],
+    ]);
+    const replay = await request(s).post('/admin/dead-letters/forwarded-delivery-fw-1/replay').set(auth).expect(200);
+    expect(replay.body).toMatchObject({ eventId: 'fw-1', addressedTo: 'delivery' });
+    expect(dapr.bus.of('order-created')).toEqual([{ ...created, id: 'fw-1', addressedto: 'delivery' }]);
+  });
+
+  it('subscribes to the forwarding topic of every consumer in the catalog', async () => {
+    const { s } = setup();
+    const topics = (await request(s).get('/dapr/subscribe').expect(200)).body.map((x: { topic: string }) => x.topic);
+    for (const c of ['order', 'payment', 'delivery', 'notification', 'points', 'stats', 'audit', 'console', 'user'])
+      expect(topics).toContain(`dead-letters-${c}`);
+    expect(topics).not.toContain('dead-letters-gateway'); // it subscribes to nothing
   });
 
   it('keeps an event daprd forwarded after failed retries, and refuses to replay one that breaks its contract', async () => {
     const { s, auth } = setup();
     const broken = { ...created, id: 'x-1', data: { orderId: 'o' } };
-    await deliver(s, 'dead-letters', broken).expect(200);
+    await deliver(s, 'dead-letters-payment', broken).expect(200);
     const list = await request(s).get('/admin/dead-letters').set(auth).expect(200);
-    expect(list.body.entries[0]).toMatchObject({ id: 'forwarded-x-1', reason: expect.stringMatching(/retry/) });
-    const res = await request(s).post('/admin/dead-letters/forwarded-x-1/replay').set(auth).expect(422);
+    expect(list.body.entries[0]).toMatchObject({
+      id: 'forwarded-payment-x-1',
+      service: 'payment',
+      reason: expect.stringMatching(/retry/),
+    });
+    const res = await request(s).post('/admin/dead-letters/forwarded-payment-x-1/replay').set(auth).expect(422);
     expect(res.body.error.code).toBe('not_replayable');
   });
 });

@@ -1,6 +1,13 @@
 // createApp(deps): delivery prepares on OrderCreated, dispatches on PaymentCompleted, stops on OrderCancelled.
 import { randomUUID } from 'node:crypto';
-import { addressed, buildEvent, DeliveryStarted, OrderCancelled, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import {
+  announcedAgain,
+  buildEvent,
+  DeliveryStarted,
+  OrderCancelled,
+  OrderCreated,
+  PaymentCompleted,
+} from '@lab/contracts';
 import {
   HttpError,
   notFound,
@@ -27,28 +34,28 @@ export function createApp(deps: Deps): ServiceApp {
   const now = deps.now ?? (() => new Date());
 
   async function apply(orderId: string, customerId: string, fact: Fact, eventId: string, ctx: EventContext) {
-    let dispatchedNow = false;
     const { value, changed } = await updateState<Shipment>(dapr.state, key(orderId), cur => {
       const at = now().toISOString();
       const next = applyFact(cur ?? emptyShipment(orderId, customerId, randomUUID(), at), fact, eventId, at);
-      dispatchedNow = next?.status === 'DISPATCHED' && !next.startedEvent;
-      if (next && dispatchedNow) {
+      if (next?.status === 'DISPATCHED' && !next.startedEvent) {
         next.startedEvent = buildEvent(
           DeliveryStarted,
           { orderId, deliveryId: next.deliveryId, customerId: next.customerId, startedAt: at },
-          { source: config.service, id: `delivery-started-${orderId}`, traceparent: ctx.traceparent },
+          {
+            source: config.service,
+            id: `delivery-started-${orderId}`,
+            traceparent: ctx.traceparent,
+            time: new Date(at),
+          },
         );
       }
       return next;
     });
     if (changed) ctx.log.info({ orderId, fact, status: value?.status }, 'shipment updated');
-    // Dispatched now: a new fact, for everyone. Dispatched before: announced then, so this copy goes only where
-    // the copy that asked for it was addressed.
+    // Dispatched now or lately: for everyone (an earlier publish may have failed). Long ago: only where the copy
+    // that asked for it was addressed.
     if (value?.startedEvent)
-      await dapr.bus.publish(
-        DeliveryStarted,
-        dispatchedNow ? value.startedEvent : addressed(value.startedEvent, ctx.audience),
-      );
+      await dapr.bus.publish(DeliveryStarted, announcedAgain(value.startedEvent, ctx.audience, now()));
   }
 
   /**

@@ -1,6 +1,13 @@
 // delivery's HTTP side: the synchronous chain's step dispatches only what payment says is paid (issue 13, class 2).
 import request from 'supertest';
-import { addressed, buildEvent, DeliveryStarted, OrderCreated, PaymentCompleted } from '@lab/contracts';
+import {
+  addressed,
+  buildEvent,
+  DeliveryStarted,
+  FIRST_ANNOUNCEMENT_MS,
+  OrderCreated,
+  PaymentCompleted,
+} from '@lab/contracts';
 import { deliver, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -71,17 +78,27 @@ describe('DeliveryStarted, announced after a dispatch', () => {
     { source: 'payment', id: 'payment-completed-o-1' },
   );
 
-  it('goes to everyone when this delivery dispatched, to the asking copy’s audience when it was dispatched before', async () => {
-    const { dapr, server } = setup({ status: 404, body: {} });
+  it('goes to everyone while the dispatch is recent, later only to the audience of the copy that asked', async () => {
+    let clock = Date.parse('2026-01-01T00:00:02.000Z');
+    const dapr = memoryDapr();
+    const server = createApp({
+      config: loadConfig({}),
+      log: silentLogger(),
+      dapr,
+      now: () => new Date(clock),
+    }).callback();
     const copy = addressed(paid, ['order', 'payment', 'delivery']);
     await deliver(server, OrderCreated, created).expect(200);
-    await deliver(server, PaymentCompleted, copy).expect(200);
-    await deliver(server, PaymentCompleted, copy).expect(200);
+    await deliver(server, PaymentCompleted, copy).expect(200); // dispatched by the copy: a new fact
+    await deliver(server, PaymentCompleted, copy).expect(200); // recent: its first announcement may have failed
+    clock += FIRST_ANNOUNCEMENT_MS;
+    await deliver(server, PaymentCompleted, copy).expect(200); // long ago
     await deliver(server, PaymentCompleted, paid).expect(200);
-    const [first, again, plain] = dapr.bus.of(DeliveryStarted.topic);
+    const [first, recent, old, plain] = dapr.bus.of(DeliveryStarted.topic);
     expect(first?.data).toMatchObject({ orderId: 'o-1' });
     expect(first).not.toHaveProperty('addressedto');
-    expect(again).toEqual({ ...first, addressedto: 'order,payment,delivery' });
+    expect(recent).toEqual(first);
+    expect(old).toEqual({ ...first, addressedto: 'order,payment,delivery' });
     expect(plain).toEqual(first);
   });
 

@@ -1,7 +1,7 @@
 // createApp(deps): on OrderCreated, ask the gateway now (request: sync) and announce the result (result: event).
 import { randomUUID } from 'node:crypto';
 import {
-  addressed,
+  announcedAgain,
   OrderCreated,
   orderTotal,
   PaymentCompleted,
@@ -73,9 +73,9 @@ export function createApp(deps: Deps): ServiceApp {
       }
     }
     const { payment } = outcome;
-    // Decided now: a new fact, for every subscriber. On record: announced before (the delivery that decided was
-    // answered only after its publish), so this copy goes only where the copy that asked for it was addressed.
-    const announcement = outcome.kind === 'decided' ? payment.event : addressed(payment.event, ctx.audience);
+    // Decided now or lately: for everyone (an earlier publish may have failed). Long on record: only where the
+    // copy that asked for it was addressed.
+    const announcement = announcedAgain(payment.event, ctx.audience, full.now());
     await dapr.bus.publish(payment.status === 'COMPLETED' ? PaymentCompleted : PaymentFailed, announcement);
   }
 

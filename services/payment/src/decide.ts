@@ -38,7 +38,7 @@ export function decider(deps: Required<AppDeps<Config>>) {
   function paymentOf(order: Order, d: Decision, ctx: EventContext): Payment {
     const at = deps.now().toISOString();
     const paymentId = deps.newId();
-    const opts = { source: config.service, traceparent: ctx.traceparent };
+    const opts = { source: config.service, traceparent: ctx.traceparent, time: new Date(at) };
     const base = { orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount };
     const event = d.approved
       ? buildEvent(

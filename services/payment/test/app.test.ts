@@ -1,5 +1,12 @@
 import request from 'supertest';
-import { addressed, buildEvent, OrderCreated, PaymentCompleted, PaymentFailed } from '@lab/contracts';
+import {
+  addressed,
+  buildEvent,
+  FIRST_ANNOUNCEMENT_MS,
+  OrderCreated,
+  PaymentCompleted,
+  PaymentFailed,
+} from '@lab/contracts';
 import { deliver as deliverTo, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -109,16 +116,27 @@ describe('OrderCreated subscription', () => {
   });
 
   // Issue 13, class 5: a late copy stays with the consumers it was addressed to.
-  it('announces a decision on record again only to the audience of the copy that asked, a new one to everyone', async () => {
-    const { dapr, server } = setup();
-    const first = addressed(created('o-4b', 100), ['order', 'payment', 'delivery']);
-    await deliver(server, first).expect(200);
-    await deliver(server, first).expect(200);
-    await deliver(server, { ...first, addressedto: undefined }).expect(200);
-    const [decided, copy, plain] = dapr.bus.of(PaymentCompleted.topic);
-    // Decided by the copy: a new fact (payment never announced it), so for everyone.
+  it('announces a recent decision again to everyone, one long on record only to the audience of the copy that asked', async () => {
+    let clock = Date.now();
+    const dapr = memoryDapr();
+    dapr.invoker.routes.set('gateway', async (_path, opts) => approveBelow(1_000_000)(opts.body as { amount: number }));
+    const server = createApp({
+      config: loadConfig({}),
+      log: silentLogger(),
+      dapr,
+      now: () => new Date(clock),
+    }).callback();
+    const copy = addressed(created('o-4b', 100), ['order', 'payment', 'delivery']);
+    await deliver(server, copy).expect(200); // decided by the copy: a new fact
+    clock += FIRST_ANNOUNCEMENT_MS - 1000;
+    await deliver(server, copy).expect(200); // recent: its first announcement may have failed
+    clock += 2000;
+    await deliver(server, copy).expect(200); // long on record
+    await deliver(server, { ...copy, addressedto: undefined }).expect(200); // a copy for everyone asks
+    const [decided, recent, old, plain] = dapr.bus.of(PaymentCompleted.topic);
     expect(decided).not.toHaveProperty('addressedto');
-    expect(copy).toEqual({ ...decided, addressedto: 'order,payment,delivery' });
+    expect(recent).toEqual(decided);
+    expect(old).toEqual({ ...decided, addressedto: 'order,payment,delivery' });
     expect(plain).toEqual(decided);
   });
 

@@ -1,6 +1,7 @@
 // Reads services/catalog.json (the one list of services) and derives every port from it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DeadLettered, forwardedDeadLetterTopic } from '@lab/contracts';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -22,6 +23,27 @@ export function readCatalog(root = REPO_ROOT): ServiceEntry[] {
     names.add(s.name);
   }
   return raw.services;
+}
+
+/**
+ * A service's topics on the bus: the catalog's, plus the dead-letter channels the catalog implies. Every subscriber's
+ * sidecar forwards what keeps failing to its own `dead-letters-<name>` and publishes DeadLettered to `dead-letters`;
+ * the subscriber of `dead-letters` (audit's desk) also takes every subscriber's forwarding topic. The chart's
+ * topic scopes derive the same (helm/eda-lab/templates/dapr.yaml; test/k8s/dapr.test.ts holds them equal).
+ */
+export function busTopics(entry: ServiceEntry, catalog: readonly ServiceEntry[]) {
+  const subscribers = catalog
+    .filter(s => s.subscribes.length > 0)
+    .map(s => s.name)
+    .sort();
+  const publishes =
+    entry.subscribes.length > 0
+      ? [...new Set([...entry.publishes, DeadLettered.topic, forwardedDeadLetterTopic(entry.name)])]
+      : entry.publishes;
+  const subscribes = entry.subscribes.includes(DeadLettered.topic)
+    ? [...entry.subscribes, ...subscribers.map(forwardedDeadLetterTopic)]
+    : entry.subscribes;
+  return { publishes, subscribes };
 }
 
 export interface Ports {

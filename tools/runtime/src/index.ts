@@ -4,7 +4,7 @@ export type { SystemOptions, ServiceHandle } from './system';
 export { resolveBroker } from './system';
 export type { Broker } from './system';
 export { kafkaClient } from './kafka';
-export { readCatalog, portsFor, portEnvName, BASE, REPO_ROOT } from './catalog';
+export { busTopics, readCatalog, portsFor, portEnvName, BASE, REPO_ROOT } from './catalog';
 export type { ServiceEntry, Ports } from './catalog';
 export { readToolEnv, toolArgs } from './tool-env';
 export type { ToolEnv } from './tool-env';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { FIRST_ANNOUNCEMENT_MS } from '@lab/contracts';
 import { REPO_ROOT } from '../src';
 
 const read = (p: string) => parse(readFileSync(join(REPO_ROOT, 'components', p), 'utf8'));
@@ -35,5 +36,15 @@ describe('components/pubsub/redis (issue 13, class 3)', () => {
     const budget = inboundBudgetMs();
     expect(budget).toBeGreaterThan(250_000); // 21 x 10 s + about 92 s
     expect(Number(meta.get('processingTimeout'))).toBeGreaterThan(budget);
+  });
+});
+
+describe('the first-announcement horizon (issue 13, class 5)', () => {
+  it('outlasts a delivery held by a crashed sidecar and then retried: a recent fact announced again goes to everyone', () => {
+    const meta = new Map<string, string>(
+      read('pubsub/redis/pubsub.yaml').spec.metadata.map((m: { name: string; value: string }) => [m.name, m.value]),
+    );
+    const held = Number(meta.get('processingTimeout'));
+    expect(FIRST_ANNOUNCEMENT_MS).toBeGreaterThan(held + inboundBudgetMs());
   });
 });

@@ -47,6 +47,7 @@ export function orderCancelled(order: Order, source: string, traceparent: string
       reason: why?.reason ?? why?.event ?? 'cancelled',
       cancelledAt: order.updatedAt,
     },
-    { source, id: factIds.orderCancelled(order.orderId), traceparent },
+    // Made when the order was cancelled (its time decides whom a later copy goes to: contracts' announcedAgain).
+    { source, id: factIds.orderCancelled(order.orderId), traceparent, time: new Date(order.updatedAt) },
   );
 }

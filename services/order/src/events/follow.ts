@@ -1,7 +1,7 @@
 // The facts order follows: its own OrderCreated records the order; payment and delivery results move it; a failed
 // payment cancels it. A fact that arrives before the order is recorded is parked and applied when it is.
 import {
-  addressed,
+  announcedAgain,
   DeliveryStarted,
   OrderCancelled,
   OrderCreated,
@@ -38,29 +38,19 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
   }
 
   /**
-   * Announces the cancellation after it is stored; a redelivery announces it again with the same id. Cancelled by
-   * this delivery: a new fact, for everyone; cancelled before: announced then, so the copy goes only where the copy
-   * that asked for it was addressed.
+   * Announces the cancellation after it is stored; a redelivery announces it again with the same id: for everyone
+   * while it is recent (an earlier publish may have failed), later only where the asking copy was addressed.
    */
-  async function announce(value: StoredOrder | undefined, cancelledNow: boolean, ctx: EventContext) {
+  async function announce(value: StoredOrder | undefined, ctx: EventContext) {
     if (!isPlaced(value) || !value.cancelledEvent) return;
-    await dapr.bus.publish(
-      OrderCancelled,
-      cancelledNow ? value.cancelledEvent : addressed(value.cancelledEvent, ctx.audience),
-    );
+    await dapr.bus.publish(OrderCancelled, announcedAgain(value.cancelledEvent, ctx.audience, deps.now()));
   }
-
-  /** Whether `next` carries a cancellation that `cur` did not (made by this update). */
-  const cancels = (cur: StoredOrder | undefined, next: Order) =>
-    next.cancelledEvent !== undefined && !(isPlaced(cur) && cur.cancelledEvent);
 
   /** Applies the fact to the stored order once, or parks it until the order's OrderCreated is applied. */
   async function follow(orderId: string, fact: OrderFact, event: CloudEvent, ctx: EventContext, reason?: string) {
     let outcome = 'duplicate';
-    let cancelledNow = false;
     const at = deps.now().toISOString();
     const { value } = await updateState<StoredOrder>(dapr.state, keys.order(orderId), cur => {
-      cancelledNow = false;
       if (!isPlaced(cur)) {
         outcome = 'parked until the order is recorded';
         return park(cur, orderId, { event: fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
@@ -68,33 +58,27 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
       const result = applyFact(cur, { fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
       if (result.kind === 'duplicate') return undefined;
       outcome = result.moved ? `moved to ${result.order.status}` : `recorded (too late to move a ${cur.status} order)`;
-      const next = withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
-      cancelledNow = cancels(cur, next);
-      return next;
+      return withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
     });
     ctx.log.info({ orderId, fact, outcome }, 'order followed a fact');
     if (isPlaced(value) && isTerminal(value.status)) await watch.untrack(orderId);
-    await announce(value, cancelledNow, ctx);
+    await announce(value, ctx);
   }
 
   /** order's own OrderCreated: the order becomes readable (first write wins; a redelivery changes nothing). */
   async function record(e: CloudEvent<EventData<typeof OrderCreated>>, ctx: EventContext) {
     const d = e.data;
     const traceparent = e.traceparent ?? ctx.traceparent ?? '';
-    let cancelledNow = false;
     const { changed, value } = await updateState<StoredOrder>(dapr.state, keys.order(d.orderId), cur => {
-      cancelledNow = false;
       if (isPlaced(cur)) return undefined;
       const placed = applyParked(placeOrder(d, d.orderId, e.id, d.createdAt, traceparent), cur?.parked ?? []);
-      const next = withCancellation(placed, traceparent);
-      cancelledNow = cancels(cur, next);
-      return next;
+      return withCancellation(placed, traceparent);
     });
     // Indexed right away (a fact may finish the order meanwhile; the sweep then only finds it closed).
     if (isPlaced(value)) await watch.track(value);
     await recordPlaced(dapr.state, placed, d);
     if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
-    await announce(value, cancelledNow, ctx);
+    await announce(value, ctx);
   }
 
   return [
