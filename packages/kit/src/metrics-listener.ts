@@ -15,9 +15,12 @@ export function metricsListener(reads: ScrapeWatch = new ScrapeWatch()): Server 
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found"}}');
       return;
     }
-    reads.read();
     metricsText().then(
-      text => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? '' : text),
+      // A read counts once its answer is handed to the socket: a stopping process may exit right after it.
+      text =>
+        res
+          .writeHead(200, { 'content-type': registry.contentType })
+          .end(req.method === 'HEAD' ? '' : text, () => reads.read()),
       () => res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal"}}'),
     );
   });
@@ -31,7 +34,8 @@ export const LAST_READ_MAX_MS = 2500;
  * a scraper's last read vanish with the process: the console's backlog (published - handled) would stay that
  * much too high for ever, and Prometheus' increase() would miss them. A scraper that reads at a short, steady
  * interval (the console every second) and was last seen within two intervals is waited for, up to two intervals
- * (at most LAST_READ_MAX_MS); one that reads rarely, or has gone, is not, and the process exits at once.
+ * (at most LAST_READ_MAX_MS; after a single read, LAST_READ_MAX_MS); one that reads rarely, or has gone, is not,
+ * and the process exits at once.
  */
 export class ScrapeWatch {
   private last: number | undefined;
@@ -40,7 +44,7 @@ export class ScrapeWatch {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** A read began: the counts it returns include everything handled before it. */
+  /** A read was answered (the counts it gave include everything handled before it). */
   read(): void {
     const at = this.now();
     if (this.last !== undefined) this.interval = at - this.last;
@@ -50,9 +54,11 @@ export class ScrapeWatch {
 
   /** How long a process stopping now waits for the next read: 0 when no steady scraper is reading. */
   waitMs(): number {
-    if (this.last === undefined || this.interval === undefined) return 0;
-    if (2 * this.interval > LAST_READ_MAX_MS || this.now() - this.last > 2 * this.interval) return 0;
-    return 2 * this.interval;
+    if (this.last === undefined) return 0;
+    // Read once so far (a process started a moment ago): the interval is not known yet; assume the longest waited for.
+    const interval = this.interval ?? LAST_READ_MAX_MS / 2;
+    if (2 * interval > LAST_READ_MAX_MS || this.now() - this.last > 2 * interval) return 0;
+    return 2 * interval;
   }
 
   /** Resolves at the next read, or after waitMs() ('none': nobody to wait for). */

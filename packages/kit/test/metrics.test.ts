@@ -185,6 +185,13 @@ describe('the last read of a stopping process (ScrapeWatch)', () => {
     await expect(last).resolves.toBe('read');
   });
 
+  it('waits up to LAST_READ_MAX_MS after a single recent read (a process started a moment ago)', () => {
+    const w = watch();
+    w.read();
+    clock += 1200;
+    expect(w.waitMs()).toBe(LAST_READ_MAX_MS);
+  });
+
   it('gives up after two intervals when the scraper does not come back', async () => {
     const w = watch();
     w.read();
@@ -202,7 +209,7 @@ describe('the last read of a stopping process (ScrapeWatch)', () => {
 
   it.each([
     ['never read', [] as number[], 10],
-    ['read once', [0], 10],
+    ['read once, long enough ago', [0], LAST_READ_MAX_MS + 1],
     ['read rarely (Prometheus every 15 s)', [0, 15_000], 10],
     ['read steadily, but the scraper has gone', [0, 1000], 2001],
     ['read at an interval whose wait would pass LAST_READ_MAX_MS', [0, LAST_READ_MAX_MS / 2 + 1], 10],
