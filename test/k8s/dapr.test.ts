@@ -174,20 +174,18 @@ describe('topic scoping', () => {
   it("lets each app publish only its catalog topics and subscribe only to its own; dead letters from subscribers' sidecars", () => {
     const pubsub = renderChart('redis').find(o => o.kind === 'Component' && o.metadata.name === 'pubsub')!;
     const meta = new Map<string, string>(pubsub.spec.metadata.map((m: any) => [m.name, m.value]));
-    const pub = new Map(
-      meta
-        .get('publishingScopes')!
-        .split(';')
-        .map(e => e.split('=') as [string, string]),
-    );
+    // "app=t1,t2;app2=" as app -> "t1,t2".
+    const scopes = (name: string) =>
+      new Map(
+        meta
+          .get(name)!
+          .split(';')
+          .map(e => e.split('=') as [string, string]),
+      );
+    const pub = scopes('publishingScopes');
     expect(pub.get('order')).toBe('order-created,order-cancelled,dead-letters,dead-letters-order');
     expect(pub.get('payment')).toBe('payment-completed,payment-failed,dead-letters,dead-letters-payment');
-    const sub = new Map(
-      meta
-        .get('subscriptionScopes')!
-        .split(';')
-        .map(e => e.split('=') as [string, string]),
-    );
+    const sub = scopes('subscriptionScopes');
     // The desk takes every subscriber's forwarding topic; no one else takes any.
     expect(sub.get('audit')).toContain('dead-letters-payment');
     expect(sub.get('order')).not.toContain('dead-letters');
