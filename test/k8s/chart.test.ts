@@ -85,6 +85,45 @@ describe.each(PROFILES)('profile %s', profile => {
     }
   });
 
+  // Services, the chaos controller and the dev infrastructure are made from the same named templates
+  // (templates/_helpers.tpl): whatever the workload, its Service reaches exactly its pods, and pods say what they are.
+  it('labels and selects every workload alike, and its Service reaches exactly its pods', () => {
+    const objs = objects(profile);
+    const workloads = objs.filter(o => ['Deployment', 'StatefulSet'].includes(o.kind));
+    expect(workloads.length).toBeGreaterThanOrEqual(catalog().length);
+    for (const w of workloads) {
+      const name = w.metadata.name;
+      const selector = w.spec.selector.matchLabels as Record<string, string>;
+      const pod = w.spec.template.metadata.labels as Record<string, string>;
+      const component = w.metadata.labels?.['app.kubernetes.io/component'];
+      expect({ name, selector }).toEqual({
+        name,
+        selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'eda-lab' },
+      });
+      expect({ name, pod }).toEqual({
+        name,
+        pod: expect.objectContaining({
+          ...selector,
+          'app.kubernetes.io/part-of': 'eda-lab',
+          'app.kubernetes.io/component': component,
+        }),
+      });
+      expect({ name, component }).toEqual({ name, component: expect.stringMatching(/^(service|chaos|infra)$/) });
+      const svc = find(objs, 'Service', name);
+      expect({ name, svcSelector: svc.spec.selector }).toEqual({ name, svcSelector: selector });
+      const containerPorts = (w.spec.template.spec.containers as { ports?: { name: string }[] }[]).flatMap(c =>
+        (c.ports ?? []).map(p => p.name),
+      );
+      for (const p of svc.spec.ports as { targetPort: string }[]) {
+        expect({ name, targetPort: p.targetPort, known: containerPorts.includes(p.targetPort) }).toEqual({
+          name,
+          targetPort: p.targetPort,
+          known: true,
+        });
+      }
+    }
+  });
+
   it('sets the app env: port, host, log level, and tokens only from Secrets', () => {
     for (const s of catalog()) {
       const app = find(objects(profile), 'Deployment', s.name).spec.template.spec.containers[0];

@@ -14,6 +14,65 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 
 {{/*
+The objects every workload of the chart is made of, so a service, the chaos controller and the dev infrastructure
+are labelled and selected alike. Each takes (dict "root" $ "name" $name ...): the workload's name, which is also
+its app.kubernetes.io/name and, for a service, its app id.
+*/}}
+
+{{/* metadata of one workload's object; "component" (service, chaos, infra) is added to the labels when given. */}}
+{{- define "eda-lab.metadata" -}}
+name: {{ .name }}
+labels:
+  {{- include "eda-lab.labels" .root | nindent 2 }}
+  app.kubernetes.io/name: {{ .name }}
+  {{- with .component }}
+  app.kubernetes.io/component: {{ . }}
+  {{- end }}
+{{- end }}
+
+{{/* The labels of a workload's pods: its selector, the system it is part of, and its "component". */}}
+{{- define "eda-lab.podLabels" -}}
+{{ include "eda-lab.selector" . }}
+app.kubernetes.io/part-of: eda-lab
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* A workload's ServiceAccount; "automount" false when the pod never calls the Kubernetes API. */}}
+{{- define "eda-lab.serviceAccount" -}}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  {{- include "eda-lab.metadata" (omit . "component") | nindent 2 }}
+{{- if hasKey . "automount" }}
+automountServiceAccountToken: {{ .automount }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Service in front of a workload, named like it: one port "portName" ("port", to the container port of that
+name), a NodePort when "nodePort" is set.
+*/}}
+{{- define "eda-lab.serviceFor" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  {{- include "eda-lab.metadata" (omit . "component") | nindent 2 }}
+spec:
+  {{- if .nodePort }}
+  type: NodePort
+  {{- end }}
+  selector:
+    {{- include "eda-lab.selector" . | nindent 4 }}
+  ports:
+    - name: {{ .portName }}
+      port: {{ .port }}
+      targetPort: {{ .portName }}
+      {{- with .nodePort }}
+      nodePort: {{ . }}
+      {{- end }}
+{{- end }}
+
+{{/*
 The one list of services: services/catalog.json, linked into the chart as catalog.json. By name, as JSON, each with
 what the catalog says it is (port, public, publishes, subscribes). `services.<name>` in the values may only tune a
 catalog service (replicas, resources, dapr, env...); a name the catalog does not have fails the render.
