@@ -26,7 +26,9 @@ describe('updateState through daprd', () => {
   it('50 concurrent read-modify-writes of one key lose no update', async () => {
     const d = dapr();
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => updateState<number[]>(d.state, 'race', cur => [...(cur ?? []), i], 200)),
+      Array.from({ length: 50 }, (_, i) =>
+        updateState<number[]>(d.state, 'race', cur => [...(cur ?? []), i], { maxAttempts: 200 }),
+      ),
     );
     const final = await d.state.get<number[]>('race');
     expect(final?.value.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));

@@ -35,6 +35,14 @@ export function noteStateUpdate(changed: boolean): void {
   if (!changed) effects.unchanged += 1;
 }
 
+/**
+ * For a handler whose inbox check is a plain read rather than updateState (it then writes nothing at all): the
+ * delivery counts as a duplicate ignored, as one whose every update found its effect already there.
+ */
+export function noteAlreadyApplied(): void {
+  noteStateUpdate(false);
+}
+
 /** Event ids remembered per topic: a redelivery comes within minutes, so the newest SEEN_KEPT are enough. */
 export const SEEN_KEPT = 10_000;
 const seen = new Map<string, Set<string>>();

@@ -1,5 +1,5 @@
 // Read-modify-write of one state key under optimistic concurrency: the primitive every consumer is built on.
-import type { StateStore } from './dapr';
+import type { StateEntry, StateStore } from './dapr';
 import { StateConflictError } from './errors';
 import { noteStateUpdate } from './delivery-metrics';
 
@@ -11,6 +11,17 @@ export interface UpdateResult<T> {
   changed: boolean;
 }
 
+export interface UpdateOptions<T> {
+  /** Lost races before the conflict is thrown (default 25). */
+  maxAttempts?: number;
+  /**
+   * What a read of `key` just found (`entry` undefined: the key was absent), when the caller had to read it anyway
+   * (to decide whether to do anything at all): the first attempt starts from it instead of reading again. Its etag
+   * still guards the write, so a stale one only costs a lost race, and every retry reads afresh.
+   */
+  read?: { entry: StateEntry<T> | undefined };
+}
+
 /**
  * Applies `mutate` to the stored value and writes the result only if nobody wrote in between
  * (etag, or first-write for a new key); retries with jitter on a conflict. Returning undefined
@@ -20,10 +31,13 @@ export async function updateState<T>(
   state: StateStore,
   key: string,
   mutate: Mutation<T>,
-  maxAttempts = 25,
+  opts: UpdateOptions<T> = {},
 ): Promise<UpdateResult<T>> {
+  const maxAttempts = opts.maxAttempts ?? 25;
+  let known = opts.read;
   for (let attempt = 1; ; attempt++) {
-    const entry = await state.get<T>(key);
+    const entry = known ? known.entry : await state.get<T>(key);
+    known = undefined;
     const next = mutate(entry?.value);
     if (next === undefined) {
       // The inbox check of every consumer: its effect is already there (counted as a duplicate delivery).

@@ -56,7 +56,38 @@ describe('updateState', () => {
 
   it('gives up with the conflict after maxAttempts lost races', async () => {
     const { store } = racing(100, cur => (cur ?? 0) + 1);
-    await expect(updateState<number>(store, 'k', cur => (cur ?? 0) + 1, 3)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(updateState<number>(store, 'k', cur => (cur ?? 0) + 1, { maxAttempts: 3 })).rejects.toBeInstanceOf(
+      StateConflictError,
+    );
+  });
+
+  it('starts from an entry the caller already read, and reads afresh after a lost race', async () => {
+    const { store, inner } = racing(1, cur => (cur ?? 0) + 10);
+    await inner.put('k', 1);
+    let reads = 0;
+    const counting: StateStore = { ...store, get: k => ((reads += 1), store.get(k)) };
+    const entry = await inner.get<number>('k');
+    const calls: (number | undefined)[] = [];
+    const r = await updateState<number>(
+      counting,
+      'k',
+      cur => {
+        calls.push(cur);
+        return (cur ?? 0) + 1;
+      },
+      { read: { entry } },
+    );
+    // The first attempt used the entry given (no read); the racer's write made its etag stale, so one fresh read.
+    expect({ calls, reads, r }).toEqual({ calls: [1, 11], reads: 1, r: { value: 12, changed: true } });
+  });
+
+  it('takes "absent" from the caller too, and a first write that lost is retried on what won', async () => {
+    const { store, inner } = racing(1, () => 7);
+    const r = await updateState<number>(store, 'k', cur => (cur === undefined ? 1 : undefined), {
+      read: { entry: undefined },
+    });
+    expect(r).toEqual({ value: 7, changed: false });
+    expect((await inner.get<number>('k'))?.value).toBe(7);
   });
 
   it('does not retry a failure that is not a conflict', async () => {

@@ -3,6 +3,7 @@ import { allEvents, businessEvents } from '@lab/contracts';
 import {
   defineService,
   HttpError,
+  noteAlreadyApplied,
   on,
   shardOf,
   updateState,
@@ -60,11 +61,22 @@ export function createApp(deps: Deps): ServiceApp {
     subscriptions: businessEvents.map(contract =>
       on(contract, async (e, ctx) => {
         const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
-        // Two indexes, each appended once per event id: a redelivery after a crash between them completes the pair.
-        await updateState<AuditEntry[]>(dapr.state, bySubject(entry.subject), cur => append(cur, entry, PER_SUBJECT));
+        // Two indexes, by type first and by subject last. The subject's log keeps every fact of its subject (200,
+        // more than an order has), so a copy it already holds is a duplicate of any age, and touches neither: the
+        // by-type index is a window of the newest entries and cannot tell. A redelivery after a crash between the
+        // two writes completes the pair (listed once by type while that window still holds the entry).
+        const subject = bySubject(entry.subject);
+        const read = await dapr.state.get<AuditEntry[]>(subject);
+        if (read?.value.some(x => x.eventId === entry.eventId)) {
+          noteAlreadyApplied();
+          return;
+        }
         const { data: _d, ...brief } = entry;
         const shard = byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS));
         await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
+        await updateState<AuditEntry[]>(dapr.state, subject, cur => append(cur, entry, PER_SUBJECT), {
+          read: { entry: read },
+        });
       }),
     ),
     raw: deadLetterSubscriptions(dapr, config.consumers, now),

@@ -68,7 +68,7 @@ export function createApp(deps: Deps): ServiceApp {
           INBOX_SIZE,
         );
       },
-      attempts,
+      { maxAttempts: attempts },
     );
     if (changed) for (const o of fresh) ctx.log.info({ recipient, event: o.event }, 'notification sent');
   }

@@ -64,7 +64,8 @@ export function decider(deps: Required<AppDeps<Config>>) {
   /** One payment per order. `settle` says whether a decision may be stored now (the event path waits out trouble). */
   async function decideOnce(order: Order, ctx: EventContext, settle: (d: Decision) => boolean): Promise<Outcome> {
     const key = paymentKey(order.orderId);
-    const recorded = (await dapr.state.get<Payment>(key))?.value;
+    const read = await dapr.state.get<Payment>(key);
+    const recorded = read?.value;
     if (recorded) {
       return recorded.amount === order.totalAmount
         ? { kind: 'on-record', payment: recorded }
@@ -73,8 +74,11 @@ export function decider(deps: Required<AppDeps<Config>>) {
     const decision = await authorize(order, ctx);
     if (!settle(decision)) return { kind: 'not-yet', decision };
     const candidate = paymentOf(order, decision, ctx);
+    // Stored only if still absent: the read above saves a second one (another delivery that stored first in the
+    // meantime makes this first write lose, and the retry reads what it stored).
     const stored =
-      (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate))).value ?? candidate;
+      (await updateState<Payment>(dapr.state, key, cur => (cur ? undefined : candidate), { read: { entry: read } }))
+        .value ?? candidate;
     // Another delivery stored first: its payment is the one, and it may be of another amount (a raced request).
     if (stored.amount !== order.totalAmount) return { kind: 'amount-mismatch', recorded: stored };
     return { kind: 'decided', payment: stored };

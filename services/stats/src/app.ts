@@ -46,6 +46,7 @@ const TallyRequest = z
 
 export function createApp(deps: Deps): ServiceApp {
   const { dapr } = deps;
+  const now = deps.now ?? (() => new Date());
 
   const routes = (router: ServiceRouter) => {
     router.get('/stats', async ctx => {
@@ -67,8 +68,8 @@ export function createApp(deps: Deps): ServiceApp {
       ctx.body = { totals, perMinute: minutes };
     });
 
-    // Which of these events were counted: the verifier's check that stats saw every fact (an id evicted from its
-    // shard's memory, past SHARDS x IDS_KEPT newer events, is 'unknown', never guessed).
+    // Which of these events were counted: the verifier's check that stats saw every fact (an id its shard no longer
+    // keeps, older than DEDUPE_MINUTES behind the shard's newest or past IDS_KEPT_MAX, is 'unknown', never guessed).
     router.post('/admin/tally', async ctx => {
       requireAdmin(ctx, deps.config.adminToken);
       const req = validate(TallyRequest, requestBody(ctx)) as Record<string, string[] | undefined>;
@@ -88,7 +89,9 @@ export function createApp(deps: Deps): ServiceApp {
     routes,
     subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
       on(contract, async e => {
-        await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur => count(cur, kind, e.id, e.time));
+        await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur =>
+          count(cur, kind, e.id, e.time, now()),
+        );
       }),
     ),
   });
