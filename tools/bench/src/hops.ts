@@ -37,20 +37,42 @@ const scrape = (port: number) =>
     .then(r => r.text())
     .catch(() => '');
 
-/** Every hop counter, summed over the system (a process that does not answer counts 0). */
-export async function countHops(system: LocalSystem): Promise<Hops> {
-  const services = system.allInstances();
-  const texts = {
-    daprd: await Promise.all(services.map(s => scrape(s.ports.metrics))),
-    app: await Promise.all(services.map(s => scrape(s.ports.appMetrics))),
-  };
+/** One process's hop counters from its daprd's and its app's metrics texts. */
+function hopsOf(texts: { daprd: string; app: string }): Hops {
   const out = {} as Hops;
   for (const [kind, h] of Object.entries(HOP_KINDS) as [HopKind, (typeof HOP_KINDS)[HopKind]][]) {
-    out[kind] = texts[h.from].reduce((n, t) => n + sumSamples(t, h.metric, h.labels), 0);
+    out[kind] = sumSamples(texts[h.from], h.metric, h.labels);
   }
   // "state other": every state operation that is neither a get nor a set (deletes, bulk, transactions).
   out['state other'] -= out['state get'] + out['state set'];
   return out;
+}
+
+/** Adds `b` into `a`, kind by kind. */
+export function addHops(a: Hops, b: Hops): Hops {
+  const out = { ...a };
+  for (const k of Object.keys(b) as HopKind[]) out[k] = (out[k] ?? 0) + b[k];
+  return out;
+}
+
+/** Every hop counter by service (its instances summed; a process that does not answer counts 0). */
+export async function countHopsByService(system: LocalSystem): Promise<Map<string, Hops>> {
+  const instances = system.allInstances();
+  const texts = await Promise.all(
+    instances.map(async s => ({ daprd: await scrape(s.ports.metrics), app: await scrape(s.ports.appMetrics) })),
+  );
+  const out = new Map<string, Hops>();
+  instances.forEach((s, i) => {
+    const h = hopsOf(texts[i]!);
+    const had = out.get(s.entry.name);
+    out.set(s.entry.name, had ? addHops(had, h) : h);
+  });
+  return out;
+}
+
+/** Every hop counter, summed over the system. */
+export async function countHops(system: LocalSystem): Promise<Hops> {
+  return [...(await countHopsByService(system)).values()].reduce(addHops, {} as Hops);
 }
 
 /** Per order: the difference of two counts divided by the orders between them. */

@@ -8,7 +8,7 @@ import type { Broker } from '@lab/runtime';
 import { flowSystem } from './flow-run';
 import { flowStep, footprints, type FlowStep } from './flow';
 import { f, ratio } from './report-broker';
-import { countHops, hopsPerOrder, HOP_KINDS, type HopKind, type Hops } from './hops';
+import { countHopsByService, addHops, hopsPerOrder, HOP_KINDS, type HopKind, type Hops } from './hops';
 
 /** One way of running the same system: extra environment for every app (kit reads it once, in config.ts), replicas. */
 export interface Lever {
@@ -39,6 +39,13 @@ export interface LeverConfig {
   stepSeconds: number;
 }
 
+export interface ServiceCost {
+  service: string;
+  hops: Hops;
+  appMs: number;
+  sidecarMs: number;
+}
+
 export interface LeverResult {
   broker: Broker;
   lever: string;
@@ -48,6 +55,8 @@ export interface LeverResult {
   fixed: FlowStep;
   /** Calls through the sidecars per order at the fixed rate, by kind. */
   hops: Hops;
+  /** The same per service (its instances summed), with its app's and its sidecars' CPU ms per order. */
+  byService: ServiceCost[];
   /** The apps' mean RSS (MB) after the warm-up, and after the climb. */
   appRssMb: { idle: number; loaded: number };
   knee: number;
@@ -68,16 +77,28 @@ async function measureLever(
   try {
     await flowStep(sys, 10, 1); // warm-up
     const before = footprints(sys);
-    const hopsBefore = await countHops(sys);
+    const hopsBefore = await countHopsByService(sys);
     const meanRss = (xs: ReturnType<typeof footprints>) =>
       xs.reduce((n, x) => n + (x.app?.rssMb ?? 0), 0) / Math.max(1, xs.filter(x => x.app).length);
     const fixed = await flowStep(sys, cfg.fixedRate, cfg.stepSeconds);
     const after = footprints(sys);
-    const hops = hopsPerOrder(hopsBefore, await countHops(sys), fixed.accepted);
-    const spent = (pick: (x: (typeof after)[number]) => number | undefined) =>
-      after.reduce((sum, x, i) => sum + ((pick(x) ?? 0) - (pick(before[i]!) ?? 0)), 0);
+    const hopsAfter = await countHopsByService(sys);
+    const names = sys.allInstances().map(s => s.entry.name);
+    const spent = (pick: (x: (typeof after)[number]) => number | undefined, service?: string) =>
+      after.reduce(
+        (sum, x, i) => (service && names[i] !== service ? sum : sum + ((pick(x) ?? 0) - (pick(before[i]!) ?? 0))),
+        0,
+      );
     const apps = spent(x => x.app?.cpuSeconds);
     const sidecars = spent(x => x.daprd?.cpuSeconds);
+    const perOrder = (cpu: number) => (cpu * 1000) / Math.max(1, fixed.accepted);
+    const byService: ServiceCost[] = [...hopsAfter.keys()].map(service => ({
+      service,
+      hops: hopsPerOrder(hopsBefore.get(service) ?? hopsAfter.get(service)!, hopsAfter.get(service)!, fixed.accepted),
+      appMs: perOrder(spent(x => x.app?.cpuSeconds, service)),
+      sidecarMs: perOrder(spent(x => x.daprd?.cpuSeconds, service)),
+    }));
+    const hops = byService.map(x => x.hops).reduce(addHops, {} as Hops);
     const steps: LeverResult['steps'] = [];
     for (const rate of cfg.rates) {
       const s = await flowStep(sys, rate, cfg.stepSeconds);
@@ -86,15 +107,15 @@ async function measureLever(
       if (s.completedPerSecond < 0.7 * rate || s.acceptance.errors > 0) break;
     }
     const knee = steps.filter(s => s.completedPerSecond >= 0.9 * s.rate).at(-1)?.rate ?? 0;
-    const per = (cpu: number) => (cpu * 1000) / Math.max(1, fixed.accepted);
     const appRssMb = { idle: meanRss(before), loaded: meanRss(footprints(sys)) };
     const r = {
       broker,
       lever: lever.name,
-      appsMs: per(apps),
-      sidecarsMs: per(sidecars),
+      appsMs: perOrder(apps),
+      sidecarsMs: perOrder(sidecars),
       fixed,
       hops,
+      byService,
       appRssMb,
       knee,
       steps,
@@ -139,8 +160,33 @@ export function renderLevers(results: readonly LeverResult[], cfg: LeverConfig, 
       ),
     );
   }
+  for (const b of results.filter(r => results.find(x => x.broker === r.broker) === r && r.byService.length > 0))
+    out.push('', ...costTable(b, cfg));
   out.push('', ...readings(results, cfg));
   return out.join('\n');
+}
+
+/**
+ * Where one order's cost goes on a baseline, service by service: the calls through its sidecar and the CPU of its
+ * app and of its daprd per order, with each one's share of the whole.
+ */
+export function costTable(r: LeverResult, cfg: LeverConfig): string[] {
+  const kinds = ['event delivered', 'state get', 'state set', 'publish', 'invocation'] as const;
+  const cpu = (x: { appMs: number; sidecarMs: number }) => x.appMs + x.sidecarMs;
+  const whole = r.byService.reduce((n, x) => n + cpu(x), 0);
+  const rows = [...r.byService].sort((a, b) => cpu(b) - cpu(a));
+  const share = (ms: number) => `${Math.round((100 * ms) / Math.max(1e-9, whole))}%`;
+  return [
+    `Where one order's cost goes, ${r.broker}, ${r.lever} (at ${cfg.fixedRate} orders/s; per order, each service's instances together):`,
+    '',
+    `| service | ${kinds.join(' | ')} | calls through its sidecar | app CPU ms | daprd CPU ms | share of the CPU |`,
+    `| --- | ${kinds.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
+    ...rows.map(
+      x =>
+        `| ${x.service} | ${kinds.map(k => f(x.hops[k])).join(' | ')} | ${f(callsThroughSidecars(x.hops))} | ${f(x.appMs)} | ${f(x.sidecarMs)} | ${share(cpu(x))} |`,
+    ),
+    `| all | ${kinds.map(k => f(r.hops[k])).join(' | ')} | ${f(callsThroughSidecars(r.hops))} | ${f(r.appsMs)} | ${f(r.sidecarsMs)} | 100% |`,
+  ];
 }
 
 /**

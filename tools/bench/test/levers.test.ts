@@ -1,6 +1,6 @@
 // The lever benchmark's pure parts: Prometheus text summed by metric and labels, per order; its block of docs/performance.md.
-import { hopsPerOrder, sumSamples, type Hops } from '../src/hops';
-import { leversBlock, leversBlockOf, replaceLeversBlock } from '../src/levers';
+import { addHops, hopsPerOrder, sumSamples, type Hops } from '../src/hops';
+import { costTable, leversBlock, leversBlockOf, replaceLeversBlock, type LeverResult } from '../src/levers';
 
 const text = [
   '# HELP dapr_component_state_count x',
@@ -49,5 +49,51 @@ describe('the levers block of docs/performance.md', () => {
     expect(second.match(/<!-- levers -->/g)).toHaveLength(1);
     expect(leversBlockOf(second)).toBe(leversBlock('| b |'));
     expect(leversBlockOf('# nothing')).toBeUndefined();
+  });
+});
+
+describe("where one order's cost goes", () => {
+  const zero: Hops = {
+    'state get': 0,
+    'state set': 0,
+    'state other': 0,
+    publish: 0,
+    'event delivered': 0,
+    'app channel call': 0,
+    invocation: 0,
+  };
+  const order = {
+    service: 'order',
+    hops: { ...zero, 'state get': 6, 'state set': 5, 'event delivered': 3 },
+    appMs: 6,
+    sidecarMs: 4,
+  };
+  const audit = {
+    service: 'audit',
+    hops: { ...zero, 'state get': 6, 'state set': 6, 'event delivered': 3 },
+    appMs: 20,
+    sidecarMs: 10,
+  };
+  const r = {
+    broker: 'redis',
+    lever: 'one event per delivery',
+    appsMs: 26,
+    sidecarsMs: 14,
+    hops: [order, audit].map(x => x.hops).reduce(addHops, {} as Hops),
+    byService: [order, audit],
+  } as unknown as LeverResult;
+
+  it('sums hops kind by kind', () => {
+    expect(r.hops).toMatchObject({ 'state get': 12, 'state set': 11, 'event delivered': 6, publish: 0 });
+  });
+
+  it('lists the services by their CPU per order, with shares of the whole and a total row', () => {
+    const lines = costTable(r, { fixedRate: 10, rates: [], stepSeconds: 1 });
+    const rows = lines.filter(l => /^\| (order|audit|all) /.test(l));
+    expect(rows.map(l => l.split(' | ')[0])).toEqual(['| audit', '| order', '| all']);
+    expect(rows[0]).toMatch(/\| 75% \|$/);
+    expect(rows[1]).toMatch(/\| 25% \|$/);
+    // Calls through the sidecar leave out the events delivered (the apps' count of the same deliveries).
+    expect(rows[2]).toContain('| 23.00 |');
   });
 });
