@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE, readCatalog, REPO_ROOT } from '@lab/runtime';
+import { BASE, portsFor, readCatalog, REPO_ROOT, waitFor } from '@lab/runtime';
 import { anOrder, E2E_OFFSET, E2E_RUN_DIR, eventually, http, startLabUp, waitForOrderStatus } from './helpers';
 
 let child: ChildProcess;
@@ -110,5 +110,53 @@ describe('chaos API of the local runtime', () => {
     const replay = await lab(['dlq', 'replay', id]);
     expect(replay.code).toBe(1);
     expect(replay.all).toMatch(/not_replayable/);
+  });
+
+  // What no watch of the flow heals: a side consumer that acknowledged facts without handling them (a bug, a bad
+  // deploy) after the orders finished. The verifier names each fact it shows no effect of; --heal has audit announce
+  // each again, addressed to the consumers lacking it; the verifier then finds every effect once, nothing doubled.
+  it('./lab verify --heal gives a side consumer the facts it lost after the orders shipped, and no one else', async () => {
+    const tokens = JSON.parse(readFileSync(join(E2E_RUN_DIR, 'tokens.json'), 'utf8')) as { admin: string };
+    const admin = { authorization: `Bearer ${tokens.admin}` };
+    const appUrl = (name: string) =>
+      `http://127.0.0.1:${
+        portsFor(
+          readCatalog().find(s => s.name === name)!,
+          E2E_OFFSET,
+        ).app
+      }`;
+    const FACTS = ['order-created', 'payment-completed', 'delivery-started'];
+    const taken = async (svc: string) => {
+      const d = (await http('GET', `${appUrl(svc)}/admin/deliveries`, undefined, admin)).body as Record<
+        string,
+        { distinct: number }
+      >;
+      return FACTS.reduce((n, t) => n + (d[t]?.distinct ?? 0), 0);
+    };
+    const lossy = ['notification', 'stats'];
+    const before = await Promise.all(lossy.map(taken));
+    for (const svc of lossy)
+      expect((await http('PUT', `${chaos}/services/${svc}/faults`, { dropRate: 1 }, auth)).status).toBe(200);
+    const placed = await Promise.all([1, 2].map(() => http('POST', `${order}/orders`, anOrder('heal-c'))));
+    for (const p of placed) await waitForOrderStatus(order, p.body.orderId, 'SHIPPED');
+    // Both took (and dropped) the three facts of both orders before the knobs are cleared.
+    await waitFor(
+      async () => {
+        const seen = await Promise.all(lossy.map(taken));
+        if (seen.every((n, i) => n >= before[i]! + 6)) return true;
+        throw new Error(`${lossy.join(' and ')} took ${seen.map((n, i) => n - before[i]!).join(' and ')} of 6 facts`);
+      },
+      { timeoutMs: 30_000, what: 'notification and stats to take (and drop) the 6 facts of both orders' },
+    );
+    for (const svc of lossy) await http('PUT', `${chaos}/services/${svc}/faults`, {}, auth);
+
+    const found = await lab(['verify', '--since', '24h', '--bound-ms', '3000']);
+    expect(found.code).toBe(1);
+    expect(found.all).toMatch(/facts a side consumer shows no effect of: 12 \(notification, stats\)/);
+    const healed = await lab(['verify', '--since', '24h', '--bound-ms', '60000', '--heal']);
+    expect(healed.all).toMatch(/healing: 6 fact\(s\) announced again/);
+    expect(healed.all).toMatch(/live system, healed: OK/);
+    expect(healed.all).toMatch(/duplicated effects 0/);
+    expect(healed.code).toBe(0);
   });
 });

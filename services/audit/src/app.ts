@@ -14,12 +14,19 @@ import {
 } from '@lab/kit';
 import type { Config } from './config';
 import { deadLetterSubscriptions, mountDeadLetters } from './dead-letters';
-import { append, entryOf, PER_SUBJECT, PER_TYPE_SHARD, TYPE_SHARDS, type AuditEntry } from './domain/entry';
+import {
+  append,
+  bySubject,
+  byType,
+  entryOf,
+  PER_SUBJECT,
+  PER_TYPE_SHARD,
+  TYPE_SHARDS,
+  type AuditEntry,
+} from './domain/entry';
+import { mountRedeliver } from './redeliver';
 
 export type Deps = AppDeps<Config>;
-
-const bySubject = (s: string) => `audit-subject:${s}`;
-const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
 
 export function createApp(deps: Deps): ServiceApp {
   const { config, dapr } = deps;
@@ -54,6 +61,7 @@ export function createApp(deps: Deps): ServiceApp {
     });
 
     mountDeadLetters(router, dapr, config.adminToken, now);
+    mountRedeliver(router, deps);
   };
 
   return defineService(deps, {

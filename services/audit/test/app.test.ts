@@ -159,3 +159,56 @@ describe('the dead-letter desk', () => {
     expect(res.body.error.code).toBe('not_replayable');
   });
 });
+
+// How a side consumer that lost a fact after its order finished is healed (`./lab verify --heal`).
+describe('POST /admin/facts/:eventId/redeliver', () => {
+  const setup = () => {
+    const dapr = memoryDapr();
+    const s = createApp({ config: loadConfig({ ADMIN_TOKEN: 'adm' }), log: silentLogger(), dapr }).callback();
+    return { dapr, s, auth: { Authorization: 'Bearer adm' } };
+  };
+  const redeliver = (s: ReturnType<typeof setup>['s'], id: string, body: object, auth?: object) =>
+    request(s)
+      .post(`/admin/facts/${id}/redeliver`)
+      .set(auth ?? {})
+      .send(body);
+
+  it('publishes the logged fact again, same id, data and trace, addressed to the consumers named', async () => {
+    const { dapr, s, auth } = setup();
+    await deliver(s, OrderCreated.topic, created).expect(200);
+    const res = await redeliver(s, created.id, { subject: 'o-1', to: ['notification', 'stats'] }, auth).expect(200);
+    expect(res.body).toEqual({
+      redelivered: created.id,
+      topic: OrderCreated.topic,
+      addressedTo: ['notification', 'stats'],
+    });
+    const [copy] = dapr.bus.of(OrderCreated.topic);
+    expect(copy).toMatchObject({
+      id: created.id,
+      source: created.source,
+      type: created.type,
+      time: created.time,
+      subject: 'o-1',
+      data: created.data,
+      addressedto: 'notification,stats',
+    });
+    expect(copy!.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    // The copy is not a new fact for audit itself: its log still holds the fact once.
+    await deliver(s, OrderCreated.topic, copy!).expect(200);
+    expect((await request(s).get('/audit?orderId=o-1').expect(200)).body.entries).toHaveLength(1);
+  });
+
+  it('needs the admin token, a logged fact, and consumers of the catalog', async () => {
+    const { dapr, s, auth } = setup();
+    await deliver(s, OrderCreated.topic, created).expect(200);
+    await redeliver(s, created.id, { subject: 'o-1', to: ['stats'] }).expect(401);
+    expect(
+      (await redeliver(s, created.id, { subject: 'o-1', to: ['nobody'] }, auth).expect(400)).body.error.message,
+    ).toContain('nobody');
+    await redeliver(s, created.id, { subject: 'o-1', to: [] }, auth).expect(400);
+    await redeliver(s, created.id, { subject: 'o-2', to: ['stats'] }, auth).expect(404);
+    await redeliver(s, 'x||y', { subject: 'o-1', to: ['stats'] }, auth).expect(400);
+    await redeliver(s, created.id, { subject: 'o-1', to: ['stats'], extra: 1 }, auth).expect(400);
+    expect(dapr.bus.published).toHaveLength(0);
+  });
+});

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Operator commands against a running system (`./lab up`): the dead-letter desk and the verifier.
 //   ./lab dlq list | show <id> | replay <id>
-//   ./lab verify [--since 24h|<ISO instant>] [--bound-ms 60000]
-//     (every order placed since then, from order's own index; sign-ups from the audit log)
+//   ./lab verify [--since 24h|<ISO instant>] [--bound-ms 60000] [--heal]
+//     (every order placed since then, from order's own index; sign-ups from the audit log; --heal announces each
+//     fact a side consumer shows no effect of again, to that consumer only, then verifies again)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { portsFor, readCatalog } from '@lab/runtime';
 import { readToolEnv, toolArgs, type ToolEnv } from '@lab/runtime';
-import { formatReport, verify } from './verify';
+import { formatReport, heal, verify } from './verify';
 
 // Read when a command runs, so a bad variable is reported like any other error (one line, exit 1).
 let env: ToolEnv;
@@ -81,8 +82,8 @@ async function placedSince(since: number, now: number): Promise<string[]> {
 async function verifyLive(args: string[]): Promise<void> {
   const { values } = toolArgs(
     args,
-    { since: { type: 'string' }, 'bound-ms': { type: 'string' } },
-    'verify [--since 24h|<ISO instant>] [--bound-ms 60000]',
+    { since: { type: 'string' }, 'bound-ms': { type: 'string' }, heal: { type: 'boolean' } },
+    'verify [--since 24h|<ISO instant>] [--bound-ms 60000] [--heal]',
   );
   const boundMs = Number(values['bound-ms'] ?? 60_000);
   if (!Number.isInteger(boundMs) || boundMs <= 0)
@@ -91,8 +92,19 @@ async function verifyLive(args: string[]): Promise<void> {
   const orderIds = await placedSince(sinceOf(values.since, now), now);
   const signups = await call('GET', `${urls.audit}/audit?type=UserRegistered`);
   const userIds = [...new Set((signups.entries as { subject: string }[]).map(e => e.subject))];
-  const report = await verify({ urls, adminToken: adminToken() }, { orderIds, userIds, boundMs });
+  const target = { urls, adminToken: adminToken() };
+  let report = await verify(target, { orderIds, userIds, boundMs });
   process.stdout.write(formatReport('live system', report) + '\n');
+  if (values.heal && report.missing.length > 0) {
+    const healed = await heal(target, report.missing);
+    process.stdout.write(
+      `healing: ${healed.announced} fact(s) announced again to the consumers that lacked them` +
+        healed.failed.map(f => `\n  not announced: ${f}`).join('') +
+        '\n',
+    );
+    report = await verify(target, { orderIds, userIds, boundMs, baseline: report.counters });
+    process.stdout.write(formatReport('live system, healed', report) + '\n');
+  }
   if (!report.ok) process.exitCode = 1;
 }
 

@@ -1,3 +1,3 @@
 // The system verifier, for the tests and the demos: `verify` over the services' own APIs, and its report.
-export { formatReport, KEPT, readCounters, verify } from './verify';
-export type { Counters, VerifyInput, VerifyReport, VerifyTarget } from './verify';
+export { formatReport, heal, KEPT, readCounters, verify } from './verify';
+export type { Counters, MissingEffect, VerifyInput, VerifyReport, VerifyTarget } from './verify';

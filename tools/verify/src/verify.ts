@@ -54,8 +54,22 @@ export interface VerifyReport {
    * ones: they may have been dropped by its retention, so they are counted here, not reported as problems.
    */
   tooOldToTell: { notifications: number; points: number };
+  /** The facts a side consumer shows no effect of, each what `./lab verify --heal` announces again to it. */
+  missing: MissingEffect[];
   convergedInMs: number;
 }
+
+/** A fact of the audit log that one consumer shows no effect of (none of them a duplicate: those are problems). */
+export interface MissingEffect {
+  eventId: string;
+  /** Its subject (order id or user id): where audit keeps it. */
+  subject: string;
+  fact: string;
+  consumer: 'notification' | 'points' | 'stats';
+}
+
+/** The facts notification tells a customer of (services/notification/src/domain), by the audited fact's name. */
+const NOTIFIED = ['OrderCreated', 'PaymentCompleted', 'PaymentFailed', 'DeliveryStarted'];
 
 /** What stats counts, by the audited fact's name. */
 const STATS_KINDS: Record<string, string> = {
@@ -168,7 +182,8 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       problems.push(what);
     };
     /** Facts stats should have counted (from the audit log). */
-    const facts: { kind: string; eventId: string; of: string }[] = [];
+    const facts: { kind: string; eventId: string; of: string; subject: string; fact: string }[] = [];
+    const missing: MissingEffect[] = [];
     const inboxes = new Map<string, Json[]>();
     const inbox = async (recipient: string) => {
       if (!inboxes.has(recipient)) {
@@ -220,7 +235,8 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       ).sort();
       eventsPublished += audit.length;
       for (const e of audit)
-        if (STATS_KINDS[e.name]) facts.push({ kind: STATS_KINDS[e.name]!, eventId: e.eventId, of: `order ${id}` });
+        if (STATS_KINDS[e.name])
+          facts.push({ kind: STATS_KINDS[e.name]!, eventId: e.eventId, of: `order ${id}`, subject: id, fact: e.name });
       if (names.length > expected.length)
         dup(`order ${id}: ${names.length} audited facts (${names.join(', ')}), expected ${expected.join(', ')}`);
       else if (names.join() !== expected.join())
@@ -233,8 +249,12 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
       if (told.length > expectTold) dup(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
       else if (told.length < expectTold && full(box, KEPT.inbox, o.createdAt, n => n.sentAt))
         tooOldToTell.notifications += 1;
-      else if (told.length < expectTold)
+      else if (told.length < expectTold) {
         problems.push(`order ${id}: ${told.length} notifications, expected ${expectTold}`);
+        const toldOf = new Set(told.map(n => n.eventId));
+        for (const e of audit.filter(e => NOTIFIED.includes(e.name) && !toldOf.has(e.eventId)))
+          missing.push({ eventId: e.eventId, subject: id, fact: e.name, consumer: 'notification' });
+      }
       // Purchase points granted once per paid order.
       if (shipped) {
         const acc = await get(`${u('points')}/points/${encodeURIComponent(o.customerId)}`);
@@ -242,7 +262,11 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
         const grants = kept.filter((g: Json) => g.reason === `purchase ${id}`).length;
         if (grants > 1) dup(`order ${id}: ${grants} purchase point grants`);
         else if (grants < 1 && full(kept, KEPT.grants, o.createdAt, g => g.at)) tooOldToTell.points += 1;
-        else if (grants < 1) problems.push(`order ${id}: no purchase points`);
+        else if (grants < 1) {
+          problems.push(`order ${id}: no purchase points`);
+          const paid = audit.find(e => e.name === 'PaymentCompleted');
+          if (paid) missing.push({ eventId: paid.eventId, subject: id, fact: paid.name, consumer: 'points' });
+        }
       }
     }
 
@@ -253,7 +277,10 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
         (welcome > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${welcome} welcome grants`);
       const audit = (await get(`${u('audit')}/audit?subject=${userId}`)).body.entries as Json[];
       eventsPublished += audit.length;
-      for (const e of audit) facts.push({ kind: 'signups', eventId: e.eventId, of: `user ${userId}` });
+      for (const e of audit) {
+        facts.push({ kind: 'signups', eventId: e.eventId, of: `user ${userId}`, subject: userId, fact: e.name });
+        if (welcome === 0) missing.push({ eventId: e.eventId, subject: userId, fact: e.name, consumer: 'points' });
+      }
       if (audit.length !== 1)
         (audit.length > 1 ? dup : (m: string) => problems.push(m))(`user ${userId}: ${audit.length} audited sign-ups`);
     }
@@ -272,13 +299,15 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
         const tally = r.body[kind] as { counted: string[]; notCounted: string[]; unknown: string[] };
         stats.counted += tally.counted.length;
         stats.unknown += tally.unknown.length;
-        const missing = new Set(tally.notCounted);
-        for (const f of batch.filter(f => missing.has(f.eventId)))
+        const notCounted = new Set(tally.notCounted);
+        for (const f of batch.filter(f => notCounted.has(f.eventId))) {
           problems.push(`stats did not count ${f.of}'s ${kind} fact ${f.eventId}`);
+          missing.push({ eventId: f.eventId, subject: f.subject, fact: f.fact, consumer: 'stats' });
+        }
       }
     }
 
-    return { problems, duplicatedEffects, eventsPublished, stats, tooOldToTell };
+    return { problems, duplicatedEffects, eventsPublished, stats, tooOldToTell, missing };
   }
 
   let effects = await evaluate();
@@ -289,7 +318,7 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
   }
   const convergedInMs = Date.now() - started;
   problems.push(...effects.problems);
-  const { duplicatedEffects, eventsPublished, stats, tooOldToTell } = effects;
+  const { duplicatedEffects, eventsPublished, stats, tooOldToTell, missing } = effects;
 
   // Deliveries and redeliveries, as each consumer counted them, and what order's open-orders watch announced again.
   const counters = await readCounters(t);
@@ -329,8 +358,37 @@ export async function verify(t: VerifyTarget, input: VerifyInput): Promise<Verif
     deadLetters,
     stats,
     tooOldToTell,
+    missing,
     convergedInMs,
   };
+}
+
+/**
+ * Announces each missing fact again, addressed to the consumers that lack it (audit's POST
+ * /admin/facts/:eventId/redeliver, one request per fact): what a side consumer lost after its order finished is
+ * healed by an operator, since no watch of the flow sees it. Every consumer that has the fact ignores the copy.
+ */
+export async function heal(
+  t: VerifyTarget,
+  missing: readonly MissingEffect[],
+): Promise<{ announced: number; failed: string[] }> {
+  const byFact = new Map<string, { m: MissingEffect; to: Set<string> }>();
+  for (const m of missing) {
+    const k = `${m.subject}\u0000${m.eventId}`;
+    const had = byFact.get(k);
+    if (had) had.to.add(m.consumer);
+    else byFact.set(k, { m, to: new Set([m.consumer]) });
+  }
+  const audit = t.urls.audit;
+  if (!audit) throw new Error('no URL for audit');
+  const failed: string[] = [];
+  for (const { m, to } of byFact.values()) {
+    const url = `${audit}/admin/facts/${encodeURIComponent(m.eventId)}/redeliver`;
+    const r = await post(url, { subject: m.subject, to: [...to].sort() }, t.adminToken);
+    if (r.status !== 200)
+      failed.push(`${m.fact} ${m.eventId} of ${m.subject}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return { announced: byFact.size - failed.length, failed };
 }
 
 export function formatReport(name: string, r: VerifyReport): string {
@@ -345,6 +403,13 @@ export function formatReport(name: string, r: VerifyReport): string {
       ? [
           `  orders older than a full inbox or account keeps (not checked there): notifications ` +
             `${r.tooOldToTell.notifications}, purchase points ${r.tooOldToTell.points}`,
+        ]
+      : []),
+    ...(r.missing.length > 0
+      ? [
+          `  facts a side consumer shows no effect of: ${r.missing.length} (` +
+            [...new Set(r.missing.map(m => m.consumer))].sort().join(', ') +
+            '); ./lab verify --heal announces them again to it',
         ]
       : []),
     ...r.problems.slice(0, 20).map(p => `  problem: ${p}`),

@@ -18,6 +18,10 @@ export interface AuditEntry {
   data: unknown;
 }
 
+/** The state keys of the two indexes: every entry of one subject, and the newest of one type in one shard. */
+export const bySubject = (subject: string) => `audit-subject:${subject}`;
+export const byType = (name: string, shard: number) => `audit-type:${name}:${shard}`;
+
 /** Entries kept per subject (an order has a handful). */
 export const PER_SUBJECT = 200;
 /**
@@ -54,4 +58,23 @@ export function append(list: AuditEntry[] | undefined, entry: AuditEntry, max: n
   if (list?.some(x => x.eventId === entry.eventId)) return undefined;
   const next = [...(list ?? []), entry];
   return next.length > max ? next.slice(-max) : next;
+}
+
+/**
+ * The fact an entry records, as the CloudEvent it was (same id, source, time, subject and data, so every consumer
+ * that handled it sees a duplicate). The trace goes on under its trace id, from a new parent span.
+ */
+export function eventOf(entry: AuditEntry, span: string): CloudEvent {
+  const event: CloudEvent = {
+    specversion: '1.0',
+    id: entry.eventId,
+    source: entry.source,
+    type: entry.type,
+    time: entry.time,
+    datacontenttype: 'application/json',
+    subject: entry.subject,
+    data: entry.data,
+  };
+  if (entry.traceId) event.traceparent = event.traceid = `00-${entry.traceId}-${span}-01`;
+  return event;
 }
