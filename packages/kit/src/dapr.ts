@@ -19,6 +19,8 @@ export interface StateStore {
   get<T>(key: string): Promise<StateEntry<T> | undefined>;
   /** Values of many keys in one call (missing keys are absent from the map). */
   getMany<T>(keys: string[]): Promise<Map<string, T>>;
+  /** Values and etags of many keys in one call (missing keys are absent), for updates that start from them. */
+  getEntries<T>(keys: string[]): Promise<Map<string, StateEntry<T>>>;
   /** Throws StateConflictError when `etag` or `onlyIfAbsent` does not hold. */
   put<T>(key: string, value: T, opts?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
@@ -128,6 +130,11 @@ export function connectDapr(s: DaprSettings): DaprPorts {
     },
     async getMany<T>(keys: string[]) {
       const out = new Map<string, T>();
+      for (const [k, e] of await state.getEntries<T>(keys)) out.set(k, e.value);
+      return out;
+    },
+    async getEntries<T>(keys: string[]) {
+      const out = new Map<string, StateEntry<T>>();
       if (keys.length === 0) return out;
       const { status, text } = await sidecarRequest(`${stateUrl}/bulk`, {
         method: 'POST',
@@ -136,11 +143,13 @@ export function connectDapr(s: DaprSettings): DaprPorts {
         timeoutMs,
       });
       if (status !== 200) throw failure(`state bulk get of ${keys.length} keys`, status, text);
-      const items = JSON.parse(text) as Array<{ key: string; data?: T; error?: string }>;
+      const items = JSON.parse(text) as Array<{ key: string; data?: T; etag?: string; error?: string }>;
       for (const item of items) {
         if (item.error) throw failure(`state bulk get of "${item.key}"`, 500, item.error);
-        if (item.data !== undefined && item.data !== null && (item.data as unknown) !== '')
-          out.set(item.key, item.data);
+        if (item.data === undefined || item.data === null || (item.data as unknown) === '') continue;
+        // As for a single read: without a version, an update could overwrite a concurrent one.
+        if (!item.etag) throw new Error(`state bulk get of "${item.key}" returned no etag`);
+        out.set(item.key, { value: item.data, etag: item.etag });
       }
       return out;
     },

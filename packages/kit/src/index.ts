@@ -45,8 +45,8 @@ export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription 
 export { runService } from './run';
 export { startTasks } from './tasks';
 export type { PeriodicTask } from './tasks';
-export { updateState, capped, shardOf } from './update';
-export type { Mutation, UpdateOptions, UpdateResult } from './update';
+export { updateEach, updateState, capped, shardOf } from './update';
+export type { KeyUpdate, Mutation, UpdateOptions, UpdateResult } from './update';
 export { newTraceparent, traceIdOf, traceparentFrom } from './trace';
 export { defineService, loadServiceConfig, startService } from './service';
 export type { AppDeps, ServiceApp, ServiceDeps, ServiceRouter, ServiceSpec } from './service';

@@ -38,6 +38,7 @@ export function withKeyChecks(store: StateStore): StateStore {
   return {
     get: key => mapped([key], () => store.get(key)),
     getMany: keys => mapped(keys, () => store.getMany(keys)),
+    getEntries: keys => mapped(keys, () => store.getEntries(keys)),
     put: (key, value, opts) => mapped([key], () => store.put(key, value, opts)),
     delete: key => mapped([key], () => store.delete(key)),
   };

@@ -55,6 +55,27 @@ export async function updateState<T>(
   }
 }
 
+/** One key's read-modify-write, for updateEach. */
+export interface KeyUpdate<T = unknown> {
+  key: string;
+  mutate: Mutation<T>;
+}
+
+/**
+ * Several independent read-modify-writes (distinct keys) that start from one bulk read instead of a read each: one
+ * call to the store for all the reads, then each key written under its own etag and retried alone on a conflict,
+ * as updateState does. Not a transaction: each mutation must stand on its own (idempotent), which every index
+ * update is. (Dapr's state transactions cannot replace it on Redis: the component runs them as MULTI/EXEC of
+ * scripts, so a failed etag check does not roll the others back, and a first write there is not checked at all.)
+ */
+export async function updateEach(state: StateStore, updates: readonly KeyUpdate[]): Promise<UpdateResult<unknown>[]> {
+  if (new Set(updates.map(u => u.key)).size !== updates.length) throw new Error('updateEach: each key once');
+  const read = await state.getEntries<unknown>(updates.map(u => u.key));
+  const out: UpdateResult<unknown>[] = [];
+  for (const u of updates) out.push(await updateState(state, u.key, u.mutate, { read: { entry: read.get(u.key) } }));
+  return out;
+}
+
 /** Keeps the newest `max` items: how every processed-id list and index stays bounded. */
 export function capped<T>(items: T[], max: number): T[] {
   return items.length > max ? items.slice(items.length - max) : items;

@@ -20,6 +20,7 @@ describe('withKeyChecks', () => {
       throw new Error(`state get of "a" failed: HTTP 400 {"errorCode":"ERR_MALFORMED_REQUEST"}`);
     },
     getMany: async () => new Map(),
+    getEntries: async () => new Map(),
     put: async () => {
       throw new Error('state save failed: input key/keyPrefix can\'t contain "||"');
     },

@@ -1,6 +1,6 @@
 // updateState, the read-modify-write every consumer is built on: first write wins, a conflict is retried on a
 // fresh read, "nothing to do" writes nothing; and the two helpers that keep state bounded and spread.
-import { capped, shardOf, StateConflictError, updateState, type StateStore } from '@lab/kit';
+import { capped, shardOf, StateConflictError, updateEach, updateState, type StateStore } from '@lab/kit';
 import { MemoryState } from '@lab/kit/testing';
 
 /** A store whose next `n` writes lose a race: someone else writes `theirs` first. */
@@ -11,6 +11,7 @@ function racing(n: number, theirs: (cur: number | undefined) => number) {
   const store: StateStore = {
     get: k => inner.get(k),
     getMany: k => inner.getMany(k),
+    getEntries: k => inner.getEntries(k),
     delete: k => inner.delete(k),
     put: async (k, v, o) => {
       if (races > 0) {
@@ -100,6 +101,7 @@ describe('updateState', () => {
         return store.get(k);
       },
       getMany: k => store.getMany(k),
+      getEntries: k => store.getEntries(k),
       delete: k => store.delete(k),
       put: async () => {
         throw new Error('sidecar down');
@@ -123,5 +125,61 @@ describe('capped and shardOf', () => {
     expect(shards.every(s => Number.isInteger(s) && s >= 0 && s < 8)).toBe(true);
     const counts = Array.from({ length: 8 }, (_, s) => shards.filter(x => x === s).length);
     expect(Math.min(...counts)).toBeGreaterThan(50);
+  });
+});
+
+describe('updateEach', () => {
+  /** Counts the store's calls by kind. */
+  function counted(store: StateStore) {
+    const calls = { get: 0, getEntries: 0, put: 0 };
+    const s: StateStore = {
+      ...store,
+      get: k => ((calls.get += 1), store.get(k)),
+      getMany: k => store.getMany(k),
+      getEntries: k => ((calls.getEntries += 1), store.getEntries(k)),
+      put: (k, v, o) => ((calls.put += 1), store.put(k, v, o)),
+      delete: k => store.delete(k),
+    };
+    return { s, calls };
+  }
+
+  it('reads every key in one call, then writes each under its own etag (absent ones first-write)', async () => {
+    const inner = new MemoryState();
+    await inner.put('a', 1);
+    const { s, calls } = counted(inner);
+    const r = await updateEach(s, [
+      { key: 'a', mutate: cur => (cur as number) + 1 },
+      { key: 'b', mutate: cur => (cur === undefined ? 10 : undefined) },
+      { key: 'c', mutate: () => undefined },
+    ]);
+    expect(r.map(x => x.changed)).toEqual([true, true, false]);
+    expect(calls).toEqual({ get: 0, getEntries: 1, put: 2 });
+    expect([(await inner.get('a'))?.value, (await inner.get('b'))?.value, await inner.get('c')]).toEqual([
+      2,
+      10,
+      undefined,
+    ]);
+  });
+
+  it('retries a key that lost a race alone, on a fresh read of that key', async () => {
+    const { store, inner } = racing(1, cur => (cur ?? 0) + 100);
+    await inner.put('b', 5);
+    const { s, calls } = counted(store);
+    const r = await updateEach(s, [
+      { key: 'a', mutate: cur => ((cur as number | undefined) ?? 0) + 1 },
+      { key: 'b', mutate: cur => (cur as number) + 1 },
+    ]);
+    // 'a' lost to the racer's write of 100, was read again and became 101; 'b' went through on the bulk read.
+    expect(r.map(x => x.value)).toEqual([101, 6]);
+    expect(calls.get).toBe(1);
+  });
+
+  it('refuses a key given twice (two mutations of one key would each start from the same read)', async () => {
+    await expect(
+      updateEach(new MemoryState(), [
+        { key: 'a', mutate: () => 1 },
+        { key: 'a', mutate: () => 2 },
+      ]),
+    ).rejects.toThrow('each key once');
   });
 });

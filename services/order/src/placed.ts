@@ -1,7 +1,16 @@
 // Every order order has recorded, by the minute it was placed: the index that lists all orders (the verifier's and an
 // operator's), where audit's index by type keeps only a window. GET /admin/orders?from=&to= reads it.
 import { QueryInstant } from '@lab/contracts';
-import { capped, HttpError, requireAdmin, shardOf, updateState, type StateStore, type ServiceRouter } from '@lab/kit';
+import {
+  capped,
+  HttpError,
+  requireAdmin,
+  shardOf,
+  updateEach,
+  type KeyUpdate,
+  type ServiceRouter,
+  type StateStore,
+} from '@lab/kit';
 import type { Deps } from './deps';
 import type { OpenOrders } from './domain/open-orders';
 import { keys, MAX_ORDERS_PER_CUSTOMER, OPEN_ORDER_SHARDS } from './store';
@@ -27,10 +36,12 @@ export function placedIndex(deps: Required<Deps>) {
   const { dapr, config } = deps;
 
   /** Idempotent: a redelivered OrderCreated (or a replayed sync request) finds the id listed already. */
-  async function add(orderId: string, createdAt: string): Promise<void> {
-    await updateState<string[]>(dapr.state, keys.placed(minuteOf(createdAt), shardOf(orderId, PLACED_SHARDS)), cur =>
-      cur?.includes(orderId) ? undefined : [...(cur ?? []), orderId],
-    );
+  function add(orderId: string, createdAt: string): KeyUpdate {
+    return {
+      key: keys.placed(minuteOf(createdAt), shardOf(orderId, PLACED_SHARDS)),
+      mutate: cur =>
+        (cur as string[] | undefined)?.includes(orderId) ? undefined : [...((cur as string[]) ?? []), orderId],
+    };
   }
 
   async function list(from: Date, to: Date): Promise<string[]> {
@@ -106,9 +117,24 @@ export async function recordPlaced(
   state: StateStore,
   placed: PlacedIndex,
   order: { orderId: string; customerId: string; createdAt: string },
+  also: readonly KeyUpdate[] = [],
 ): Promise<void> {
-  await updateState<string[]>(state, keys.byCustomer(order.customerId), cur =>
-    cur?.includes(order.orderId) ? undefined : capped([...(cur ?? []), order.orderId], MAX_ORDERS_PER_CUSTOMER),
-  );
-  await placed.add(order.orderId, order.createdAt);
+  await updateEach(state, [...placedUpdates(placed, order), ...also]);
+}
+
+/** recordPlaced's two index updates, for a caller that has more keys to update from the same read. */
+export function placedUpdates(
+  placed: PlacedIndex,
+  order: { orderId: string; customerId: string; createdAt: string },
+): KeyUpdate[] {
+  return [
+    {
+      key: keys.byCustomer(order.customerId),
+      mutate: cur => {
+        const ids = (cur as string[] | undefined) ?? [];
+        return ids.includes(order.orderId) ? undefined : capped([...ids, order.orderId], MAX_ORDERS_PER_CUSTOMER);
+      },
+    },
+    placed.add(order.orderId, order.createdAt),
+  ];
 }

@@ -38,6 +38,16 @@ export class MemoryState implements StateStore {
     return out;
   }
 
+  async getEntries<T>(keys: string[]): Promise<Map<string, StateEntry<T>>> {
+    const out = new Map<string, StateEntry<T>>();
+    keys.forEach(checkStateKey);
+    for (const k of keys) {
+      const e = this.data.get(k);
+      if (e) out.set(k, { value: structuredClone(e.value) as T, etag: e.etag });
+    }
+    return out;
+  }
+
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<void> {
     checkStateKey(key);
     const cur = this.data.get(key);

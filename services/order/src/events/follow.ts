@@ -74,9 +74,9 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
       const placed = applyParked(placeOrder(d, d.orderId, e.id, d.createdAt, traceparent), cur?.parked ?? []);
       return withCancellation(placed, traceparent);
     });
-    // Indexed right away (a fact may finish the order meanwhile; the sweep then only finds it closed).
-    if (isPlaced(value)) await watch.track(value);
-    await recordPlaced(dapr.state, placed, d);
+    // Indexed right away (a fact may finish the order meanwhile; the sweep then only finds it closed): the open
+    // orders, the customer's orders and the minute's, all from one read (POST /orders usually wrote two already).
+    await recordPlaced(dapr.state, placed, d, isPlaced(value) ? watch.trackUpdate(value) : []);
     if (changed) ctx.log.info({ orderId: d.orderId }, 'order recorded');
     await announce(value, ctx);
   }

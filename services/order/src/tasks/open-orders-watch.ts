@@ -2,7 +2,7 @@
 // sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
 import { addressed, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
-import { countReannounced, requireAdmin, shardOf, updateState, type ServiceRouter } from '@lab/kit';
+import { countReannounced, requireAdmin, shardOf, updateState, type KeyUpdate, type ServiceRouter } from '@lab/kit';
 import type { Deps } from '../deps';
 import {
   dueAt,
@@ -39,13 +39,22 @@ export function openOrdersWatch(deps: Required<Deps>) {
 
   const off = config.staleAfterMs === 0;
 
-  /** Called after order stored an order: an open one enters the index (idempotent). */
-  async function track(order: Order): Promise<void> {
-    if (off) return;
-    if (isTerminal(order.status)) return untrack(order.orderId);
-    await updateState<OpenOrders>(dapr.state, shardKey(order.orderId), cur =>
-      cur?.[order.orderId] ? undefined : { ...cur, [order.orderId]: { since: order.createdAt, reannouncements: 0 } },
-    );
+  /**
+   * After order stored an order, what to do to the index (idempotent): an open order enters it, a finished one leaves
+   * it; nothing with the watch off. An update, so order can make it from the same read as its other indexes.
+   */
+  function trackUpdate(order: Order): KeyUpdate[] {
+    if (off) return [];
+    const orderId = order.orderId;
+    const mutate = isTerminal(order.status)
+      ? (cur: OpenOrders | undefined) => {
+          if (!cur?.[orderId]) return undefined;
+          const { [orderId]: _done, ...rest } = cur;
+          return rest;
+        }
+      : (cur: OpenOrders | undefined) =>
+          cur?.[orderId] ? undefined : { ...cur, [orderId]: { since: order.createdAt, reannouncements: 0 } };
+    return [{ key: shardKey(orderId), mutate: cur => mutate(cur as OpenOrders | undefined) }];
   }
 
   /**
@@ -158,7 +167,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
     });
   }
 
-  return { track, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
+  return { trackUpdate, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
 }
 
 export type OpenOrdersWatch = ReturnType<typeof openOrdersWatch>;
