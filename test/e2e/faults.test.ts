@@ -112,14 +112,27 @@ describe('faults mid-burst', () => {
         system.instances('payment').map(() => 200),
       );
     const watch = async () => (await http('GET', `${order}/admin/open-orders`, undefined, admin)).body;
+    // Event ids of OrderCreated each payment instance took (dropped ones too), summed over the instances.
+    const taken = async () =>
+      (await adminEach(system, 'payment', 'GET', '/admin/deliveries')).reduce(
+        (n, r) => n + ((r.body?.[OrderCreated.topic]?.distinct ?? 0) as number),
+        0,
+      );
+    const before = await taken();
     // payment drops every OrderCreated on the floor, answering SUCCESS: the broker sees each one as handled.
     await setFaults({ dropRate: 1 });
     const b = await burst(order, N / 4);
     expect(b.refused).toBe(0);
-    // Nothing can move while payment loses the events: every order is in the open-orders index.
+    // Nothing can move while payment loses the events: every order is in the open-orders index, and the knob stays
+    // on until payment has taken (and dropped) every order's event: one that reached it only after the knob was
+    // cleared would be paid at once and need no copy (seen with 2 replicas on Kafka: 9 copies for 10 orders).
     await waitFor(async () => ((await watch()).open >= b.accepted.length ? true : undefined), {
       timeoutMs: 10_000,
       what: `all ${b.accepted.length} orders in the open-orders index`,
+    });
+    await waitFor(async () => ((await taken()) - before >= b.accepted.length ? true : undefined), {
+      timeoutMs: 30_000,
+      what: `payment to take (and drop) the OrderCreated of all ${b.accepted.length} orders`,
     });
     await setFaults({});
     const r = await verifySystem(system, 'consumer-loses-events', {
