@@ -1,15 +1,28 @@
 // The dev loop, for real: the project's Tiltfile run by tilt 0.37.6 against the kind cluster of `./lab cluster up`
 // (images built by the real engine and loaded into the node, the chart applied with the redis dev profile).
 // `tilt ci` brings everything up and an order ships; `tilt up` live-updates a source change into the running pod
-// (no new pod, no image build); `tilt down` removes what Tilt applied. The kafka profile's swap is the chart's
-// (test/cluster/kafka.test.ts installs it; test/k8s checks the Tiltfile renders it). Tilt works on a copy of the
+// (no new pod, no image build); `tilt down` removes what Tilt applied; `tilt ci -- --broker=kafka` swaps the broker
+// (the chart's kafka profile, its Kafka in the release) and an order ships through it. Tilt works on a copy of the
 // repository, so editing a source never touches this checkout.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
-import { anOrder, helm, http, kubeJson, NAMESPACE, ORDER_URL, pods, RELEASE, sh, waitFor, waitForOrder } from './kube';
+import {
+  anOrder,
+  helm,
+  http,
+  kubectlNs,
+  kubeJson,
+  NAMESPACE,
+  ORDER_URL,
+  pods,
+  RELEASE,
+  sh,
+  waitFor,
+  waitForOrder,
+} from './kube';
 
 const TILT = process.env.TILT_BIN ?? 'tilt';
 const USER_URL = `http://127.0.0.1:${process.env.LAB_CLUSTER_USER_PORT ?? 3001}`;
@@ -71,15 +84,16 @@ beforeAll(async () => {
   });
   // Tilt applies the chart's objects itself (no Helm release): start from an empty namespace.
   await helm('uninstall', RELEASE, '-n', NAMESPACE, '--ignore-not-found', '--wait', '--timeout', '5m');
-  // What an interrupted run of this suite left applied (nothing, normally).
-  const left = await tilt(['down', '--', '--broker=redis'], 'tilt-down-first', 300_000);
+  // What an interrupted run of this suite left applied (nothing, normally). The kafka profile's objects are the
+  // redis profile's plus Kafka's, so its `down` removes what either left.
+  const left = await tilt(['down', '--', '--broker=kafka'], 'tilt-down-first', 300_000);
   if (left.code !== 0) throw new Error(`tilt down before the suite failed:\n${left.log}`);
   await emptyNamespace('an empty namespace before tilt');
 }, 600_000);
 
 afterAll(async () => {
   // Whatever a failed step left.
-  await tilt(['down', '--', '--broker=redis'], 'tilt-down-final', 300_000);
+  await tilt(['down', '--', '--broker=kafka'], 'tilt-down-final', 300_000);
   await emptyNamespace('every pod Tilt applied to be gone');
   rmSync(copy, { recursive: true, force: true });
 }, 900_000);
@@ -115,6 +129,8 @@ describe('the Tiltfile on the kind cluster', () => {
       const upOut = createWriteStream(upLog);
       child.stdout!.pipe(upOut);
       child.stderr!.pipe(upOut);
+      // The copy's source as it was, put back once tilt up is stopped: the later cases build every image from it.
+      let restore = () => {};
       try {
         const status = (resource: string) =>
           sh(TILT, [
@@ -144,6 +160,7 @@ describe('the Tiltfile on the kind cluster', () => {
         const marker = `user-live-${Date.now()}`;
         const file = join(copy, 'services/user/src/config.ts');
         const source = readFileSync(file, 'utf8');
+        restore = () => writeFileSync(file, source);
         const edited = source.replace(
           'loadServiceConfig(env, SERVICE, 3001)',
           `({ ...loadServiceConfig(env, SERVICE, 3001), service: '${marker}' })`,
@@ -166,6 +183,7 @@ describe('the Tiltfile on the kind cluster', () => {
       } finally {
         child.kill('SIGTERM');
         await new Promise(r => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+        restore();
       }
     },
     20 * 60_000,
@@ -181,5 +199,26 @@ describe('the Tiltfile on the kind cluster', () => {
       expect(await sh('kubectl', ['get', 'namespace', NAMESPACE, '-o', 'jsonpath={.metadata.name}'])).toBe(NAMESPACE);
     },
     10 * 60_000,
+  );
+
+  it(
+    'tilt ci -- --broker=kafka swaps the broker: the in-release Kafka runs, an order ships through it, tilt down clears it',
+    async () => {
+      const run = await tilt(
+        ['ci', '--port', String(CI_PORT), '--timeout', '15m', '--', '--broker=kafka'],
+        'tilt-ci-kafka',
+        17 * 60_000,
+      );
+      expect({ code: run.code, log: run.code === 0 ? '' : run.log }).toEqual({ code: 0, log: '' });
+      expect(await kubectlNs('get', 'components.dapr.io', 'pubsub', '-o', 'jsonpath={.spec.type}')).toBe(
+        'pubsub.kafka',
+      );
+      expect((await pods()).map(p => p.name).filter(n => n.startsWith('kafka-'))).toHaveLength(1);
+      await orderShips('tilt-k-1');
+      const down = await tilt(['down', '--', '--broker=kafka'], 'tilt-down-kafka', 300_000);
+      expect({ code: down.code, log: down.code === 0 ? '' : down.log }).toEqual({ code: 0, log: '' });
+      await emptyNamespace('every pod of the kafka profile to be gone after tilt down');
+    },
+    25 * 60_000,
   );
 });
