@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The binaries an offline kind cluster needs, built from the Go module proxy once and cached by version:
 #   Kubernetes (tools/kube): kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, kubelet, kubeadm, kubectl
-#   etcd (tools/etcd), coredns, crictl, kind (go install at their pinned versions)
+#   etcd (tools/etcd), coredns, crictl, kind, kube-network-policies (go install at their pinned versions)
 #   the Dapr control plane (tools/daprd: operator, injector, sentry, placement), beside the daprd the local
 #   runtime already built. Dapr's scheduler is not built: one of its dependencies is not served by the proxy.
-# Every build reuses the Go caches the daprd build filled. usage: build.sh [kube|etcd|go-tools|dapr|all]
+# Every build reuses the Go caches the daprd build filled. usage: build.sh [kube|etcd|go-tools|netpol|dapr|all]
 source "$(dirname "$0")/lib.sh"
 command -v go >/dev/null || fail "Go >= 1.26 is needed to build the cluster's binaries"
 KUBE_CMDS="kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl"
@@ -51,6 +51,28 @@ go_tools() {
   go_tool coredns "$COREDNS_VERSION" github.com/coredns/coredns
 }
 
+# kube-network-policies, with one change of ours: its two NFQUEUE rules use the xtables NFQUEUE target through
+# nft_compat (images/netpol-xtqueue.go) instead of nftables' own queue expression, which some kernels are built
+# without (this machine's: `nft add rule ... queue` answers "No such file or directory", and the enforcer syncs no
+# rule at all); the same kernels have xt NFQUEUE, as iptables uses it. Built from a copy of the module's source.
+netpol() {
+  local v="$KUBE_NETWORK_POLICIES_VERSION" dir="$TOOLS_BIN/netpol-$KUBE_NETWORK_POLICIES_VERSION-xtqueue"
+  local mod src="$CLUSTER_CACHE/src/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION"
+  if [ ! -x "$dir/netpol" ]; then
+    mod="$(go env GOMODCACHE)/sigs.k8s.io/kube-network-policies@v$v"
+    [ -d "$mod" ] || GOFLAGS=-mod=mod go mod download "sigs.k8s.io/kube-network-policies@v$v"
+    rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$mod" "$src" && chmod -R u+w "$src"
+    sed -i -e 's|queue := &expr.Queue{Num: uint16(c.config.QueueID)}|queue := xtQueue(uint16(c.config.QueueID), c.config.FailOpen)|' \
+      -e 's|^\t\tqueue.Flag = expr.QueueFlagBypass$|\t\t_ = 0 // the bypass flag is set by xtQueue|' "$src/pkg/networkpolicy/controller.go"
+    [ "$(grep -c 'xtQueue(' "$src/pkg/networkpolicy/controller.go")" = 2 ] || fail "kube-network-policies $v: its queue rules are not where build.sh expects them"
+    cp "$CLUSTER_DIR/images/netpol-xtqueue.go" "$src/pkg/networkpolicy/xtqueue.go"
+    mkdir -p "$dir"
+    step "building kube-network-policies $v (xt NFQUEUE; cold: about 2 min)" \
+      bash -c "cd '$src' && CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 go build -trimpath -ldflags '-s -w' -o '$dir/netpol' ./cmd"
+  fi
+  ln -sfn "$dir/netpol" "$TOOLS_BIN/netpol"
+}
+
 dapr() {
   local missing="" c
   for c in operator injector sentry placement; do [ -x "$DAPR_DIR/$c" ] || missing="$missing $c"; done
@@ -69,7 +91,8 @@ case "${1:-all}" in
   kube) kube ;;
   etcd) etcd ;;
   go-tools) go_tools ;;
+  netpol) netpol ;;
   dapr) dapr ;;
-  all) kube; etcd; go_tools; dapr ;;
-  *) fail "usage: build.sh [kube|etcd|go-tools|dapr|all]" ;;
+  all) kube; etcd; go_tools; netpol; dapr ;;
+  *) fail "usage: build.sh [kube|etcd|go-tools|netpol|dapr|all]" ;;
 esac

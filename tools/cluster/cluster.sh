@@ -101,6 +101,11 @@ up() {
     step "installing the Dapr $DAPR_VERSION control plane" "$helm_bin" upgrade --install dapr "$chart" -n dapr-system --create-namespace \
       --wait --timeout 5m --set global.registry=ghcr.io/dapr --set global.tag="$DAPR_VERSION" \
       --set global.scheduler.enabled=false --set dapr_placement.cluster.forceInMemoryLog=true $(dapr_chart_args) >&2
+    # The node's static bridge network enforces no NetworkPolicy: the enforcer kind's kindnetd embeds, on its own.
+    local netpol_image="local/kube-network-policies:v$KUBE_NETWORK_POLICIES_VERSION-xtqueue"
+    step "loading the NetworkPolicy enforcer" kind load docker-image --name "$CLUSTER_NAME" "$netpol_image"
+    sed "s|local/kube-network-policies:vVERSION|$netpol_image|" "$CLUSTER_DIR/netpol.yaml" | kubectl apply -f - >&2
+    kubectl -n kube-system rollout status ds/kube-network-policies --timeout=120s >&2
     cat >"$VALUES_FILE" <<YAML
 # Written by tools/cluster/cluster.sh: the in-release brokers from images built on this machine.
 devInfra:

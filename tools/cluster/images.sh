@@ -7,8 +7,9 @@
 #                   registry.k8s.io/pause:$PAUSE_VERSION (the exact names kubeadm asks for, so nothing is pulled)
 #   kind node:      local/kind-node:v$KUBERNETES_VERSION (kind's base files, systemd, containerd, the images above)
 #   Dapr:           ghcr.io/dapr/{operator,injector,sentry,placement,daprd}:$DAPR_VERSION (the chart's names)
+#   policies:       local/kube-network-policies:v$KUBE_NETWORK_POLICIES_VERSION-xtqueue (the NetworkPolicy enforcer, netpol.yaml)
 #   apps and infra: local/node:$NODE_VERSION (base of the Dockerfile), local/redis:$DEBIAN_SUITE, local/kafka:$KAFKA_VERSION
-# usage: images.sh [control-plane|node|dapr|apps|all]
+# usage: images.sh [control-plane|node|dapr|netpol|apps|all]
 source "$(dirname "$0")/lib.sh"
 GOMODCACHE="$(go env GOMODCACHE)"
 KUBE_SRC="$GOMODCACHE/k8s.io/kubernetes@v$KUBERNETES_VERSION"
@@ -144,6 +145,11 @@ dapr() {
   for n in "${DAPR_IMAGES[@]}"; do docker tag "local/dapr:$DAPR_VERSION" "ghcr.io/dapr/$n:$DAPR_VERSION"; done
 }
 
+netpol() {
+  "$CLUSTER_DIR/build.sh" netpol
+  scratch_image "local/kube-network-policies:v$KUBE_NETWORK_POLICIES_VERSION-xtqueue" "$TOOLS_BIN/netpol" /bin/netpol
+}
+
 apps() {
   if ! have_image "local/node:$NODE_VERSION"; then
     # Node from the same tarball the local runtime uses; npm in builds trusts the host's CA bundle.
@@ -202,7 +208,8 @@ case "${1:-all}" in
   control-plane) control_plane ;;
   node) control_plane; node ;;
   dapr) dapr ;;
+  netpol) netpol ;;
   apps) apps ;;
-  all) control_plane; node; dapr; apps ;;
-  *) fail "usage: images.sh [control-plane|node|dapr|apps|all]" ;;
+  all) control_plane; node; dapr; netpol; apps ;;
+  *) fail "usage: images.sh [control-plane|node|dapr|netpol|apps|all]" ;;
 esac
