@@ -46,8 +46,10 @@ export async function kubeJson<T = any>(...args: string[]): Promise<T> {
   return JSON.parse(await kubectlNs(...args, '-o', 'json')) as T;
 }
 
-/** Installs (or upgrades) the chart with a dev profile and this cluster's values, and waits for it. */
-export async function installChart(profile: 'redis' | 'kafka', extra: string[] = []): Promise<void> {
+/** A profile of the chart: helm/eda-lab/ci/<profile>-values.yaml. */
+export type Profile = 'redis' | 'kafka' | 'production';
+/** Installs (or upgrades) the chart with a profile and this cluster's values, and waits for it. */
+export async function installChart(profile: Profile, extra: string[] = []): Promise<void> {
   try {
     await helmInstall(profile, extra);
   } catch (err) {
@@ -56,7 +58,7 @@ export async function installChart(profile: 'redis' | 'kafka', extra: string[] =
   }
 }
 
-async function helmInstall(profile: 'redis' | 'kafka', extra: string[]): Promise<void> {
+async function helmInstall(profile: Profile, extra: string[]): Promise<void> {
   await helm(
     'upgrade',
     '--install',
@@ -168,6 +170,18 @@ export async function http<T = any>(method: string, url: string, body?: unknown,
     // not JSON: keep the text
   }
   return { status: res.status, body: parsed as T } as JsonResponse<T>;
+}
+
+/** A publish to `topic` through the pod's own daprd, from inside its app container: what daprd answers. */
+export async function publishFrom(pod: string, topic: string): Promise<{ status: number; body: string }> {
+  const script = `fetch('http://127.0.0.1:3500/v1.0/publish/pubsub/${topic}',{method:'POST',headers:{'content-type':'application/json','dapr-api-token':process.env.DAPR_API_TOKEN},body:'{}'}).then(async r=>console.log(JSON.stringify({status:r.status,body:await r.text()})))`;
+  return JSON.parse(await kubectlNs('exec', pod, '-c', 'app', '--', 'node', '-e', script));
+}
+
+/** A TCP connection from inside a pod's app container: 'open', 'blocked' (no answer within 3 s) or the error. */
+export async function connectFrom(pod: string, host: string, port: number): Promise<string> {
+  const script = `const s=require('net').connect({host:'${host}',port:${port},timeout:3000});s.on('connect',()=>{console.log('open');s.destroy()});s.on('timeout',()=>{console.log('blocked');s.destroy()});s.on('error',e=>console.log(e.code))`;
+  return (await kubectlNs('exec', pod, '-c', 'app', '--', 'node', '-e', script)).trim();
 }
 
 export const anOrder = (customerId: string, unitPrice = 1000) => ({
