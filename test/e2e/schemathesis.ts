@@ -43,15 +43,20 @@ export interface SchemathesisRun {
   requests: HarEntry[];
   /** Each failure as schemathesis tells it (its JUnit report), with the curl line that reproduces it. */
   failures: string[];
+  /** Each error it met (its JUnit report's <error>: an unsatisfiable schema, a refused connection, its own crash). */
+  errors: string[];
+  /** The tail of what it printed (stdout and stderr together). */
+  output: string;
   ms: number;
 }
 
 const unescapeXml = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
-const junitFailures = (xml: string) =>
+/** The bodies of every `<failure>` (or `<error>`) element of a JUnit report, each headed by its test case's name. */
+const junitEntries = (xml: string, element: 'failure' | 'error') =>
   [...xml.matchAll(/<testcase name="([^"]*)"[^>]*?(?<!\/)>([\s\S]*?)<\/testcase>/g)].flatMap(([, name, body]) =>
-    [...body!.matchAll(/<failure[^>]*>([\s\S]*?)<\/failure>/g)].map(
-      f => `${unescapeXml(name!)}\n${unescapeXml(f[1]!)}`,
+    [...body!.matchAll(new RegExp(`<${element}([^>]*)>([\\s\\S]*?)</${element}>`, 'g'))].map(
+      f => `${unescapeXml(name!)}\n${unescapeXml(f[1]!.trim())}\n${unescapeXml(f[2]!)}`,
     ),
   );
 
@@ -105,11 +110,25 @@ export async function runSchemathesis(o: RunOptions): Promise<SchemathesisRun> {
     );
   }
   const raw = read('report.json');
+  const parse = <T>(file: string, text: string): T => {
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      throw new Error(
+        `schemathesis wrote an unreadable ${file} (${(e as Error).message}; exit ${exitCode} after ${ms} ms)\n` +
+          output.slice(-4000),
+        { cause: e },
+      );
+    }
+  };
+  const junit = read('junit.xml');
   return {
     exitCode,
-    report: { ...(JSON.parse(raw) as Report), seed: /"seed":\s*(\d+)/.exec(raw)?.[1] ?? '?' },
-    requests: (JSON.parse(read('requests.har')) as { log: { entries: HarEntry[] } }).log.entries,
-    failures: junitFailures(read('junit.xml')),
+    report: { ...parse<Report>('report.json', raw), seed: /"seed":\s*(\d+)/.exec(raw)?.[1] ?? '?' },
+    requests: parse<{ log: { entries: HarEntry[] } }>('requests.har', read('requests.har')).log.entries,
+    failures: junitEntries(junit, 'failure'),
+    errors: junitEntries(junit, 'error'),
+    output: output.slice(-4000),
     ms,
   };
 }
