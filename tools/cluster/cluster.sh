@@ -24,6 +24,16 @@ mode() {
 
 cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
 
+# The node container runs, the API server is ready and the node is Ready, within $1 seconds.
+cluster_answers() {
+  local deadline=$(($(date +%s) + $1))
+  [ "$(docker inspect -f '{{.State.Running}}' "$CLUSTER_NAME-control-plane" 2>/dev/null)" = true ] || return 1
+  until kubectl get --raw /readyz >/dev/null 2>&1 && kubectl get nodes --no-headers 2>/dev/null | grep -qw Ready; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 2
+  done
+}
+
 kind_config() {
   local node_image="$1" offline="$2"
   cat <<YAML
@@ -78,6 +88,12 @@ up() {
     [ -x "$KUBE_BIN/kubectl" ] || command -v kubectl >/dev/null || "$CLUSTER_DIR/build.sh" kube
   fi
   echo "$m" >"$MODE_FILE"
+  # A cluster left by a run that was cut off (its engine killed, its node container stopped or restarted without
+  # the host's settings) is made again rather than trusted: `up` repairs.
+  if cluster_exists && ! cluster_answers 90; then
+    say "cluster $CLUSTER_NAME exists but does not answer (node container stopped, API server or node not ready): making it again"
+    step "kind delete cluster $CLUSTER_NAME" kind delete cluster --name "$CLUSTER_NAME" --kubeconfig "$KUBECONFIG"
+  fi
   if ! cluster_exists; then
     # kubelet rewrites these machine-wide sysctls and fails rather than skip them: remember them for `down`.
     [ -f "$STATE_DIR/sysctl.before" ] || for k in $SYSCTLS; do echo "$k=$(sysctl -n "$k")"; done >"$STATE_DIR/sysctl.before"
