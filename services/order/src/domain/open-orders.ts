@@ -8,8 +8,9 @@ import type { CloudEvent } from '@lab/contracts';
 // the flow resumes: payment re-announces its decision, delivery its dispatch.
 
 /**
- * Whom a re-announcement is addressed to (contracts' `addressed`): the consumers of OrderCreated that move the order
- * to its outcome. Each keeps one durable record per order (order the order, payment its decision, delivery the
+ * Whom a re-announcement is addressed to once the order is older than FIRST_ANNOUNCEMENT_MS (contracts'
+ * `announcedAgain`; younger, the copy goes to every subscriber, since the first announcement may not have reached
+ * them either): the consumers of OrderCreated that move the order to its outcome. Each keeps one durable record per order (order the order, payment its decision, delivery the
  * shipment), so a late copy is a plain duplicate where the first one arrived. The side consumers (notification,
  * points, stats, audit, console) remember event ids in windows, and a copy an hour later could fall outside them:
  * they acknowledge it unhandled. What the copy makes payment or delivery announce again goes to the same audience;

@@ -32,6 +32,8 @@ export function orderCreated(
   return buildEvent(OrderCreated, placement, {
     source,
     id: factIds.orderCreated(placement.orderId),
+    // When it happened, not when it is sent: a re-announcement is the same event, and its age is the order's.
+    time: new Date(placement.createdAt),
     traceparent: traceparent || undefined,
   });
 }

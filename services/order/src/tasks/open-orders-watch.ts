@@ -1,7 +1,7 @@
 // The open-orders watch: an index of the orders still waiting for their outcome, kept beside the orders, and a
 // sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
-import { addressed, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
+import { announcedAgain, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
 import { countReannounced, requireAdmin, shardOf, updateState, type KeyUpdate, type ServiceRouter } from '@lab/kit';
 import type { Deps } from '../deps';
 import {
@@ -125,7 +125,10 @@ export function openOrdersWatch(deps: Required<Deps>) {
       });
       if (!changed) continue;
       const event = isPlaced(stored) ? createdEventOf(stored, config.service) : created!;
-      await dapr.bus.publish(OrderCreated, addressed(event, REANNOUNCED_TO));
+      // While the fact is young its first announcement may not have reached anyone (a Redis restart can leave it
+      // pending at every consumer group for the component's processingTimeout): everyone gets the copy. Older, only
+      // the consumers that move the order.
+      await dapr.bus.publish(OrderCreated, announcedAgain(event, REANNOUNCED_TO, now));
       countReannounced();
       const count = value?.[orderId]?.reannouncements;
       log.warn(
