@@ -1,7 +1,10 @@
 // Real faults in the middle of real traffic, each run ending with the verifier: nothing lost, no effect doubled.
 import { buildEvent, OrderCreated, PaymentCompleted } from '@lab/contracts';
 import type { LocalSystem } from '@lab/runtime';
-import { BASE, startChaosServer, waitFor } from '@lab/runtime';
+import { BASE, REPO_ROOT, startChaosServer, waitFor } from '@lab/runtime';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import {
   adminEach,
   anOrder,
@@ -28,6 +31,15 @@ const N = Number(process.env.LAB_FAULT_ORDERS ?? 40);
 // order's open-orders watch on a short fuse, so the test that loses events on purpose sees it heal in seconds;
 // hop-level recovery (redelivery) of the other faults takes 1-3 s, so the watch rarely has anything to do there.
 const STALE_AFTER_MS = 8000;
+// How long a Redis consumer group holds a delivery its reader never acknowledged before it is claimed again.
+const PROCESSING_TIMEOUT_MS = Number(
+  (
+    parse(readFileSync(join(REPO_ROOT, 'components/pubsub/redis/pubsub.yaml'), 'utf8')).spec.metadata as {
+      name: string;
+      value: string;
+    }[]
+  ).find(m => m.name === 'processingTimeout')!.value,
+);
 
 beforeAll(async () => {
   system = await startSystem({ appEnv: { ORDER_STALE_AFTER_MS: String(STALE_AFTER_MS), ORDER_SWEEP_EVERY_MS: '500' } });
@@ -74,11 +86,35 @@ describe('faults mid-burst', () => {
     expectClean(await verifySystem(system, 'kill-sidecar', { orderIds: b.accepted, boundMs: 90_000 }));
   });
 
-  it('a Redis restart (append-only file on): orders refused while it is down are never owed; accepted ones all converge', async () => {
-    const b = await burst(order, N, { at: { k: N / 4, run: () => system.restartRedis() } });
-    expect(b.accepted.length).toBeGreaterThan(N / 4);
-    expectClean(await verifySystem(system, 'restart-redis', { orderIds: b.accepted, boundMs: 90_000 }));
-  });
+  it(
+    'a Redis restart (append-only file on): orders refused while it is down are never owed; accepted ones all converge',
+    async () => {
+      const b = await burst(order, N, { at: { k: N / 4, run: () => system.restartRedis() } });
+      expect(b.accepted.length).toBeGreaterThan(N / 4);
+      const first = await verifySystem(system, 'restart-redis', { orderIds: b.accepted, boundMs: 90_000 });
+      if (first.problems.length > 0) {
+        // A restart can cut off the reply to a consumer's read: the group has handed the events out (they are in its
+        // pending list, under that consumer's name), its daprd never got them, and they are claimed again only after
+        // the component's processingTimeout (320 s, components/pubsub/redis). Held, not lost: every effect missing
+        // now is one of those, and the system converges once they are claimed. (Seen in 2 runs of 18: one event, held
+        // by every group whose reply the restart cut, e.g. DeliveryStarted at notification, stats and audit.)
+        const held = await system.heldDeliveries();
+        process.stdout.write(
+          `restart-redis: held after 90 s: ${held.map(h => `${h.group}/${h.stream} ${h.eventId} idle ${h.idleMs} ms`).join('; ') || 'none'}\n`,
+        );
+        expect(held.length).toBeGreaterThan(0); // what is missing is explained by what is held, or it is lost
+        const heldBy = new Set(held.map(h => `${h.group} ${h.eventId}`));
+        expect(first.missing.filter(m => !heldBy.has(`${m.consumer} ${m.eventId}`))).toEqual([]);
+        expectClean(
+          await verifySystem(system, 'restart-redis-held', {
+            orderIds: b.accepted,
+            boundMs: PROCESSING_TIMEOUT_MS + 60_000,
+          }),
+        );
+      }
+    },
+    PROCESSING_TIMEOUT_MS + 240_000,
+  );
 
   it('the payment gateway down (a synchronous dependency): orders wait for it and are paid, none declined', async () => {
     // Summed over payment's instances: each process counts the deliveries it got.
@@ -146,7 +182,20 @@ describe('faults mid-burst', () => {
     expectClean(r);
     // Each order was announced again at least once; it was the copy that reached payment.
     expect(r.reannounced).toBeGreaterThanOrEqual(b.accepted.length);
-    expect((await watch()).open).toBe(0);
+    // The index empties, though not always at the verifier's last look: order's own delivery of a copy may read the
+    // order before it shipped and put it back in the index after it shipped (follow.ts: the next sweep finds it
+    // closed and takes it out). Seen in CI with 2 replicas on Redis: 1 entry left at the verifier's end.
+    await waitFor(
+      async () => {
+        const { open } = await watch();
+        if (open !== 0) throw new Error(`${open} open`);
+        return true;
+      },
+      {
+        timeoutMs: 2 * STALE_AFTER_MS,
+        what: 'the open-orders index to empty (a sweep every 500 ms)',
+      },
+    );
     // Copies made within FIRST_ANNOUNCEMENT_MS of the order go to every subscriber (the first announcement may not
     // have reached them: a Redis restart can leave it pending for minutes): each side consumer of OrderCreated met
     // every copy as a duplicate of the one it handled, through real sidecars, and the verifier above saw no effect

@@ -11,6 +11,7 @@ export type { ToolEnv } from './tool-env';
 export { waitFor, httpStatus } from './wait';
 export type { WaitOptions } from './wait';
 export { redisCliEnv } from './redis';
+export type { HeldDelivery } from './redis';
 export { redisCall, redisConnection } from './redis-client';
 export type { RedisConnection } from './redis-client';
 export { topicCounter, topicLength } from './topics';

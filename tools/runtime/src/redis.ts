@@ -91,3 +91,46 @@ export async function releasePending(
 
 /** redis-cli reads its password from REDISCLI_AUTH (never `-a`, which shows it in argv). */
 export const redisCliEnv = (password: string) => ({ REDISCLI_AUTH: password });
+
+/** A delivery a consumer group has handed out and not had acknowledged (XPENDING), with the event it carries. */
+export interface HeldDelivery {
+  group: string;
+  stream: string;
+  consumer: string;
+  idleMs: number;
+  /** The CloudEvent id in the entry's `data` field (daprd's layout); undefined when it is not one. */
+  eventId: string | undefined;
+}
+
+/**
+ * What `group` holds on `streams` (at most 100 per stream), each with the event it carries: a delivery handed out
+ * whose reply never reached its daprd (a restart mid-read) waits here for the component's processingTimeout.
+ */
+export async function heldDeliveries(
+  redis: { port: number; password: string },
+  streams: string[],
+  group: string,
+): Promise<HeldDelivery[]> {
+  const held: HeldDelivery[] = [];
+  for (const stream of streams) {
+    const rows = await redisCall<[string, string, number, number][]>(
+      redis.port,
+      ['XPENDING', stream, group, '-', '+', '100'],
+      redis.password,
+      5000,
+    ).catch(() => []); // no such stream or group yet: nothing held
+    for (const [id, consumer, idle] of rows) {
+      const entry = await redisCall<[string, string[]][]>(redis.port, ['XRANGE', stream, id, id], redis.password, 5000);
+      const fields = entry[0]?.[1] ?? [];
+      const data = fields[fields.indexOf('data') + 1];
+      let eventId: string | undefined;
+      try {
+        eventId = data === undefined ? undefined : (JSON.parse(data) as { id?: string }).id;
+      } catch {
+        eventId = undefined;
+      }
+      held.push({ group, stream, consumer, idleMs: Number(idle), eventId });
+    }
+  }
+  return held;
+}

@@ -19,7 +19,7 @@ import { writeAppConfig } from './access-control';
 import { daprdArgs } from './daprd-args';
 import { ManagedProcess } from './process';
 import { removePidFile, signalRecorded, writePidFile } from './pid-file';
-import { redisProcess, releasePending, waitForRedis } from './redis';
+import { heldDeliveries, redisProcess, releasePending, waitForRedis, type HeldDelivery } from './redis';
 import { httpStatus, waitFor } from './wait';
 
 /** How idle a released delivery is made: longer than any processingTimeout (components/pubsub/redis). */
@@ -425,6 +425,18 @@ export class LocalSystem {
     for (const s of this.instances(name)) s.sidecar.start();
     this.savePids();
     await this.waitHealthy(name);
+  }
+
+  /**
+   * On Redis, every delivery a consumer group has handed out and not had acknowledged, with the event it carries
+   * (none on Kafka, whose groups keep an offset, not a list).
+   */
+  async heldDeliveries(): Promise<HeldDelivery[]> {
+    if (this.broker !== 'redis') return [];
+    const redis = { port: this.redisPort, password: this.redisPassword };
+    const held: HeldDelivery[] = [];
+    for (const [name, s] of this.services) held.push(...(await heldDeliveries(redis, s.entry.subscribes, name)));
+    return held;
   }
 
   /** Stops Redis (SIGTERM: it writes its append-only file) and starts it again on the same data. */
