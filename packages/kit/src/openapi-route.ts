@@ -34,8 +34,11 @@ export function routeDrift(router: Router, api: HttpApi): string[] {
  * without its declaration in packages/contracts fails every test of the app.
  */
 export function mountOpenApi(router: Router, api: HttpApi): void {
-  const text = JSON.stringify(openApiDocument(api));
+  // Rendered on the first request, not at start: building the JSON Schemas of every body is most of what a service
+  // allocates while starting, and few processes are ever asked for their document.
+  let text: string | undefined;
   router.get(OPENAPI_PATH, ctx => {
+    text ??= JSON.stringify(openApiDocument(api));
     ctx.type = 'application/json';
     ctx.body = text;
   });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `./lab bench [--quick] [--broker redis|kafka] [--only flow|levers]`: starts what it needs, measures against
+// `./lab bench [--quick] [--broker redis|kafka] [--only flow|levers [--lever <part of a name>]]`: starts what it needs, measures against
 // same-run baselines on each broker, prints a table, writes JSON (.run/bench/) and, in full mode, docs/performance.md
 // with its charts beside it (in quick mode, .run/bench/performance-quick.md). `--only flow` runs the whole-flow
 // steps alone and replaces only the charts (and their source line) of docs/performance.md; `--only levers` measures
@@ -169,7 +169,9 @@ async function main() {
     const levers = quick
       ? { fixedRate: 20, rates: [40], stepSeconds: 3 }
       : { fixedRate: 10, rates: [15, 20, 30, 40, 60, 80, 120, 160, 200, 240], stepSeconds: 8 };
-    await leversOnly({ brokers: brokers(), cfg: levers, quick, offset, runDir, say });
+    const leverAt = process.argv.indexOf('--lever');
+    const one = leverAt >= 0 ? process.argv[leverAt + 1] : undefined;
+    await leversOnly({ brokers: brokers(), cfg: levers, quick, offset, runDir, say, only: one });
     return;
   }
   const runs: BrokerRun[] = [];

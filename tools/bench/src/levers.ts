@@ -28,6 +28,7 @@ export const LEVERS: readonly Lever[] = [
   },
   // V8's young generation grows to 3 x 16 MB semi-spaces under load and keeps them: the apps' RSS after load.
   { name: 'young generation capped (--max-semi-space-size=2)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=2' } },
+  { name: 'young generation capped (--max-semi-space-size=1)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=1' } },
   // Scale-out on the same two cores: what a second instance of every consumer costs (coordination, not capacity).
   { name: '2 replicas of every consumer', appEnv: {}, replicas: 2 },
 ];
@@ -228,13 +229,18 @@ export async function leversOnly(o: {
   offset: number;
   runDir: string;
   say: (s: string) => void;
+  /** Only the levers whose name contains this (and the baseline); docs/performance.md is then left as it is. */
+  only?: string | undefined;
 }): Promise<string> {
   const at = new Date().toISOString();
   const load = loadavg()[0] ?? 0;
   const results: LeverResult[] = [];
+  const levers = o.only === undefined ? LEVERS : LEVERS.filter((l, i) => i === 0 || l.name.includes(o.only!));
+  if (levers.length === 1)
+    throw new Error(`no lever's name contains "${o.only}": ${LEVERS.map(l => l.name).join('; ')}`);
   for (const broker of o.brokers) {
     o.say(`\n== ${broker} (levers)`);
-    for (const lever of LEVERS) results.push(await measureLever(broker, lever, o.cfg, o, o.say));
+    for (const lever of levers) results.push(await measureLever(broker, lever, o.cfg, o, o.say));
   }
   const md = renderLevers(results, o.cfg, at, load);
   mkdirSync(o.runDir, { recursive: true });
@@ -242,7 +248,7 @@ export async function leversOnly(o: {
   writeFileSync(join(o.runDir, `levers-${mode}.json`), JSON.stringify({ at, loadAverage: load, results }, null, 2));
   writeFileSync(join(o.runDir, `levers-${mode}.md`), md + '\n');
   o.say('\n' + md);
-  if (!o.quick) {
+  if (!o.quick && o.only === undefined) {
     const file = join(REPO_ROOT, 'docs', 'performance.md');
     writeFileSync(file, replaceLeversBlock(readFileSync(file, 'utf8'), leversBlock(md)));
     o.say('levers section replaced in docs/performance.md');
