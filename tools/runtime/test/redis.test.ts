@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { ManagedProcess } from '../src/process';
-import { redisCliEnv, redisProcess, releasePending, waitForRedis } from '../src/redis';
+import { heldDeliveries, redisCliEnv, redisProcess, releasePending, waitForRedis } from '../src/redis';
 import { redisCall, redisConnection } from '../src/redis-client';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-redis-'));
@@ -117,5 +117,27 @@ describe('releasePending(redis, streams, group, idleMs)', () => {
     expect(await releasePending({ port, password: PASSWORD }, [], 'points', 1000)).toBe(0);
     cli('XGROUP', 'CREATE', 'orders', 'stats', '$');
     expect(await releasePending({ port, password: PASSWORD }, ['orders'], 'stats', 1000)).toBe(0);
+  });
+});
+
+describe('heldDeliveries(redis, streams, group)', () => {
+  it("lists what the group handed out and nobody acknowledged, with each entry's CloudEvent id", async () => {
+    cli('XGROUP', 'CREATE', 'shipments', 'notification', '$', 'MKSTREAM');
+    cli('XGROUP', 'CREATE', 'shipments', 'order', '$');
+    cli('XADD', 'shipments', '*', 'data', JSON.stringify({ id: 'delivery-started-1', type: 'x' }));
+    cli('XADD', 'shipments', '*', 'data', JSON.stringify({ id: 'delivery-started-2', type: 'x' }));
+    cli('XADD', 'shipments', '*', 'data', 'not json');
+    // notification's reader took all three and acknowledged the second; order's reader took none.
+    const read = cli('XREADGROUP', 'GROUP', 'notification', 'daprd-n', 'COUNT', '10', 'STREAMS', 'shipments', '>');
+    const ids = read.split('\n').filter(l => /^\d+-\d+$/.test(l));
+    expect(ids).toHaveLength(3);
+    cli('XACK', 'shipments', 'notification', ids[1]!);
+    const held = await heldDeliveries({ port, password: PASSWORD }, ['shipments', 'nope'], 'notification');
+    expect(held.map(h => [h.stream, h.consumer, h.eventId])).toEqual([
+      ['shipments', 'daprd-n', 'delivery-started-1'],
+      ['shipments', 'daprd-n', undefined],
+    ]);
+    for (const h of held) expect(h.idleMs).toBeGreaterThanOrEqual(0);
+    expect(await heldDeliveries({ port, password: PASSWORD }, ['shipments'], 'order')).toEqual([]);
   });
 });
