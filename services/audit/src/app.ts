@@ -73,17 +73,21 @@ export function createApp(deps: Deps): ServiceApp {
         // more than an order has), so a copy it already holds is a duplicate of any age, and touches neither: the
         // by-type index is a window of the newest entries and cannot tell. A redelivery after a crash between the
         // two writes completes the pair (listed once by type while that window still holds the entry).
+        // Both keys in one bulk read (one call through the sidecar, not two); each write is still guarded by the
+        // etag of what was read, so a stale shard costs a lost race, never a lost entry.
         const subject = bySubject(entry.subject);
-        const read = await dapr.state.get<AuditEntry[]>(subject);
-        if (read?.value.some(x => x.eventId === entry.eventId)) {
+        const shard = byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS));
+        const read = await dapr.state.getEntries<AuditEntry[]>([subject, shard]);
+        if (read.get(subject)?.value.some(x => x.eventId === entry.eventId)) {
           noteAlreadyApplied();
           return;
         }
         const { data: _d, ...brief } = entry;
-        const shard = byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS));
-        await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD));
+        await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD), {
+          read: { entry: read.get(shard) },
+        });
         await updateState<AuditEntry[]>(dapr.state, subject, cur => append(cur, entry, PER_SUBJECT), {
-          read: { entry: read },
+          read: { entry: read.get(subject) },
         });
       }),
     ),

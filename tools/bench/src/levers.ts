@@ -28,7 +28,6 @@ export const LEVERS: readonly Lever[] = [
   },
   // V8's young generation grows to 3 x 16 MB semi-spaces under load and keeps them: the apps' RSS after load.
   { name: 'young generation capped (--max-semi-space-size=2)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=2' } },
-  { name: 'young generation capped (--max-semi-space-size=1)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=1' } },
   // Scale-out on the same two cores: what a second instance of every consumer costs (coordination, not capacity).
   { name: '2 replicas of every consumer', appEnv: {}, replicas: 2 },
 ];
@@ -229,15 +228,16 @@ export async function leversOnly(o: {
   offset: number;
   runDir: string;
   say: (s: string) => void;
-  /** Only the levers whose name contains this (and the baseline); docs/performance.md is then left as it is. */
+  /** The baseline and the levers whose name contains this (the baseline's own name: it alone); docs left as they are. */
   only?: string | undefined;
 }): Promise<string> {
   const at = new Date().toISOString();
   const load = loadavg()[0] ?? 0;
   const results: LeverResult[] = [];
-  const levers = o.only === undefined ? LEVERS : LEVERS.filter((l, i) => i === 0 || l.name.includes(o.only!));
-  if (levers.length === 1)
+  const chosen = o.only === undefined ? LEVERS : LEVERS.filter(l => l.name.includes(o.only!));
+  if (chosen.length === 0)
     throw new Error(`no lever's name contains "${o.only}": ${LEVERS.map(l => l.name).join('; ')}`);
+  const levers = [LEVERS[0]!, ...chosen.filter(l => l !== LEVERS[0])];
   for (const broker of o.brokers) {
     o.say(`\n== ${broker} (levers)`);
     for (const lever of levers) results.push(await measureLever(broker, lever, o.cfg, o, o.say));
