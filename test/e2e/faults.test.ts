@@ -96,7 +96,7 @@ describe('faults mid-burst', () => {
         // A restart can cut off the reply to a consumer's read: the group has handed the events out (they are in its
         // pending list, under that consumer's name), its daprd never got them, and they are claimed again only after
         // the component's processingTimeout (320 s, components/pubsub/redis). Held, not lost: every effect missing
-        // now is one of those, and the system converges once they are claimed. (Seen in 2 runs of 18: one event, held
+        // now is one of those, and the system converges once they are claimed. (Seen in 3 runs of 38: one event, held
         // by every group whose reply the restart cut, e.g. DeliveryStarted at notification, stats and audit.)
         const held = await system.heldDeliveries();
         process.stdout.write(
