@@ -221,6 +221,13 @@ function readings(results: readonly LeverResult[], cfg: LeverConfig): string[] {
   ];
 }
 
+/** What `--lever <part>` runs: the baseline first, then every other lever whose name contains `part` (all without). */
+export function chooseLevers(part?: string): Lever[] {
+  const chosen = part === undefined ? LEVERS : LEVERS.filter(l => l.name.includes(part));
+  if (chosen.length === 0) throw new Error(`no lever's name contains "${part}": ${LEVERS.map(l => l.name).join('; ')}`);
+  return [LEVERS[0]!, ...chosen.filter(l => l !== LEVERS[0])];
+}
+
 export async function leversOnly(o: {
   brokers: Broker[];
   cfg: LeverConfig;
@@ -234,10 +241,7 @@ export async function leversOnly(o: {
   const at = new Date().toISOString();
   const load = loadavg()[0] ?? 0;
   const results: LeverResult[] = [];
-  const chosen = o.only === undefined ? LEVERS : LEVERS.filter(l => l.name.includes(o.only!));
-  if (chosen.length === 0)
-    throw new Error(`no lever's name contains "${o.only}": ${LEVERS.map(l => l.name).join('; ')}`);
-  const levers = [LEVERS[0]!, ...chosen.filter(l => l !== LEVERS[0])];
+  const levers = chooseLevers(o.only);
   for (const broker of o.brokers) {
     o.say(`\n== ${broker} (levers)`);
     for (const lever of levers) results.push(await measureLever(broker, lever, o.cfg, o, o.say));

@@ -1,6 +1,14 @@
 // The lever benchmark's pure parts: Prometheus text summed by metric and labels, per order; its block of docs/performance.md.
 import { addHops, hopsPerOrder, sumSamples, type Hops } from '../src/hops';
-import { costTable, leversBlock, leversBlockOf, replaceLeversBlock, type LeverResult } from '../src/levers';
+import {
+  chooseLevers,
+  costTable,
+  LEVERS,
+  leversBlock,
+  leversBlockOf,
+  replaceLeversBlock,
+  type LeverResult,
+} from '../src/levers';
 
 const text = [
   '# HELP dapr_component_state_count x',
@@ -88,5 +96,21 @@ describe("where one order's cost goes", () => {
     expect(rows[1]).toMatch(/\| 25% \|$/);
     // Calls through the sidecar leave out the events delivered (the apps' count of the same deliveries).
     expect(rows[2]).toContain('| 23.00 |');
+  });
+});
+
+describe('chooseLevers (--lever)', () => {
+  it('runs the baseline first, then only the levers whose name contains the part given', () => {
+    expect(chooseLevers().map(l => l.name)).toEqual(LEVERS.map(l => l.name));
+    expect(chooseLevers('replicas').map(l => l.name)).toEqual([LEVERS[0]!.name, '2 replicas of every consumer']);
+    expect(chooseLevers('bulk subscribe').map(l => l.name)).toEqual([
+      LEVERS[0]!.name,
+      ...LEVERS.filter(l => l.name.startsWith('bulk subscribe')).map(l => l.name),
+    ]);
+    expect(chooseLevers(LEVERS[0]!.name)).toEqual([LEVERS[0]]);
+  });
+
+  it('refuses a part no lever has, naming them all', () => {
+    expect(() => chooseLevers('nope')).toThrow(/no lever's name contains "nope": one event per delivery; /);
   });
 });
