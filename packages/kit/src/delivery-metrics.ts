@@ -85,6 +85,10 @@ export function deliveryMeter(topic: string, body: unknown) {
         stop();
       }
     },
+    /** The handler time of an event handled with others (a folded batch): what it waited for its answer. */
+    took(seconds: number) {
+      handlerDuration.observe({ topic }, seconds);
+    },
     done(outcome: Outcome) {
       handled.inc({ topic, outcome });
       if (outcome === 'duplicate') duplicatesIgnored.inc({ topic });

@@ -46,6 +46,8 @@ export { runService } from './run';
 export { startTasks } from './tasks';
 export type { PeriodicTask } from './tasks';
 export { updateEach, updateState, capped, shardOf } from './update';
+export { applyEffects, onState } from './fold';
+export type { FoldOutcome, StateEffect } from './fold';
 export type { KeyUpdate, Mutation, UpdateOptions, UpdateResult } from './update';
 export { newTraceparent, traceIdOf, traceparentFrom } from './trace';
 export { defineService, loadServiceConfig, startService } from './service';

@@ -47,6 +47,13 @@ export interface EventContext {
 export interface Subscription<C extends EventContract = EventContract> {
   contract: C;
   handle(event: CloudEvent<EventData<C>>, ctx: EventContext): Promise<void>;
+  /**
+   * The events of one bulk delivery at once (onState's fold), with one outcome per event in their order: an error
+   * fails that event alone, `duplicate` says it changed nothing. Without it a batch runs through `handle`, per event.
+   */
+  handleMany?(
+    items: { event: CloudEvent<EventData<C>>; ctx: EventContext }[],
+  ): Promise<{ error?: unknown; duplicate: boolean }[]>;
 }
 
 /** Declares a handler for one contract; the route and topic come from the contract. */
@@ -280,8 +287,10 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
 
   for (const sub of opts.subscriptions) {
     const topic = sub.contract.topic;
-    /** One event, however it came: validated, handled, and answered with its own status. */
-    async function answer(body: unknown, traceparent: string | undefined): Promise<EventAnswer> {
+    type Admitted = { event: CloudEvent; ctx: EventContext; meter: ReturnType<typeof deliveryMeter> };
+
+    /** What comes before any handler: the drop knob, the contract, the audience; an answer, or the event to handle. */
+    async function admit(body: unknown, traceparent: string | undefined): Promise<EventAnswer | Admitted> {
       if (drop()) return DROPPED_BY_KNOB;
       const parsed = parseEvent(sub.contract, body);
       const log = opts.log.child({ topic, eventId: parsed.ok ? parsed.event.id : undefined });
@@ -295,28 +304,68 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
         meter.done('not_addressed');
         return { status: 'SUCCESS', addressedTo: parsed.event.addressedto };
       }
+      const ctx = { log, traceparent: traceparent || parsed.event.traceparent, audience: audienceOf(parsed.event) };
+      return { event: parsed.event, ctx, meter };
+    }
+
+    /** A handler's failure: set aside when it can never succeed, else to be delivered again. */
+    async function failed(err: unknown, body: unknown, a: Admitted): Promise<EventAnswer> {
+      // A key the state store refuses fails every retry the same way: dead-lettered now, with the reason.
+      if (err instanceof PermanentEventError || err instanceof StateKeyError) {
+        const why = err instanceof StateKeyError ? 'key' : 'permanent';
+        const answer = await deadLetter(topic, why, err.message, body, a.ctx.log);
+        a.meter.done('dead_lettered');
+        return answer;
+      }
+      a.ctx.log.warn({ err }, 'event handling failed; asking for redelivery');
+      a.meter.done('retry');
+      return { status: 'RETRY', reason: 'transient failure' };
+    }
+
+    /** One event, however it came: validated, handled, and answered with its own status. */
+    async function answer(body: unknown, traceparent: string | undefined): Promise<EventAnswer> {
+      const a = await admit(body, traceparent);
+      if ('status' in a) return a;
       try {
-        const { duplicate } = await meter.timed(() =>
-          sub.handle(parsed.event, {
-            log,
-            traceparent: traceparent || parsed.event.traceparent,
-            audience: audienceOf(parsed.event),
-          }),
-        );
-        meter.done(duplicate ? 'duplicate' : 'success');
+        const { duplicate } = await a.meter.timed(() => sub.handle(a.event, a.ctx));
+        a.meter.done(duplicate ? 'duplicate' : 'success');
         return { status: 'SUCCESS' };
       } catch (err) {
-        // A key the state store refuses fails every retry the same way: dead-lettered now, with the reason.
-        if (err instanceof PermanentEventError || err instanceof StateKeyError) {
-          const why = err instanceof StateKeyError ? 'key' : 'permanent';
-          const a = await deadLetter(topic, why, err.message, body, log);
-          meter.done('dead_lettered');
-          return a;
-        }
-        log.warn({ err }, 'event handling failed; asking for redelivery');
-        meter.done('retry');
-        return { status: 'RETRY', reason: 'transient failure' };
+        return failed(err, body, a);
       }
+    }
+
+    /** A whole batch to a subscription that folds it: every entry admitted, then handled together, each answered. */
+    async function answerFolded(
+      entries: readonly BulkEntry[],
+      handleMany: NonNullable<Subscription['handleMany']>,
+    ): Promise<{ statuses: { entryId: string; status: EventAnswer['status'] }[] }> {
+      const answers = new Map<string, EventAnswer['status']>();
+      const admitted: (Admitted & { entry: BulkEntry })[] = [];
+      for (const entry of entries) {
+        const a = await admit(entry.event, undefined);
+        if ('status' in a) answers.set(entry.entryId, a.status);
+        else admitted.push({ ...a, entry });
+      }
+      const started = performance.now();
+      const outcomes = await handleMany(admitted.map(a => ({ event: a.event, ctx: a.ctx }))).catch((error: unknown) =>
+        admitted.map(() => ({ error, duplicate: false })),
+      );
+      // Each entry waited for its whole batch: that is its handler time.
+      const seconds = (performance.now() - started) / 1000;
+      await Promise.all(
+        admitted.map(async (a, i) => {
+          const o = outcomes[i];
+          a.meter.took(seconds);
+          if (o.error !== undefined) {
+            answers.set(a.entry.entryId, (await failed(o.error, a.entry.event, a)).status);
+          } else {
+            a.meter.done(o.duplicate ? 'duplicate' : 'success');
+            answers.set(a.entry.entryId, 'SUCCESS');
+          }
+        }),
+      );
+      return { statuses: entries.map(e => ({ entryId: e.entryId, status: answers.get(e.entryId) ?? 'RETRY' })) };
     }
 
     router.post(routeFor(sub.contract), async ctx => {
@@ -326,7 +375,10 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       eventsPerDelivery.observe({ topic }, entries?.length ?? 1);
       if (entries) {
         // Each entry carries its own trace context (the CloudEvent's traceparent), not the request's.
-        ctx.body = await answerBatch(entries, event => answer(event, undefined));
+        const handleMany = sub.handleMany?.bind(sub);
+        ctx.body = handleMany
+          ? await answerFolded(entries, handleMany)
+          : await answerBatch(entries, event => answer(event, undefined));
         return;
       }
       reply(ctx, await answer(body, ctx.get('traceparent') || undefined));

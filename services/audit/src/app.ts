@@ -3,10 +3,8 @@ import { allEvents, businessEvents } from '@lab/contracts';
 import {
   defineService,
   HttpError,
-  noteAlreadyApplied,
-  on,
+  onState,
   shardOf,
-  updateState,
   validId,
   type AppDeps,
   type ServiceApp,
@@ -67,28 +65,29 @@ export function createApp(deps: Deps): ServiceApp {
   return defineService(deps, {
     routes,
     subscriptions: businessEvents.map(contract =>
-      on(contract, async (e, ctx) => {
+      onState(contract, dapr.state, (e, ctx) => {
         const entry = entryOf(e, contract.name, contract.topic, now().toISOString(), ctx.traceparent);
         // Two indexes, by type first and by subject last. The subject's log keeps every fact of its subject (200,
-        // more than an order has), so a copy it already holds is a duplicate of any age, and touches neither: the
-        // by-type index is a window of the newest entries and cannot tell. A redelivery after a crash between the
-        // two writes completes the pair (listed once by type while that window still holds the entry).
-        // Both keys in one bulk read (one call through the sidecar, not two); each write is still guarded by the
-        // etag of what was read, so a stale shard costs a lost race, never a lost entry.
+        // more than an order has), so a copy it already holds is a duplicate of any age (the inbox), and touches
+        // neither: the by-type index is a window of the newest entries and cannot tell. A redelivery after a crash
+        // between the two writes completes the pair (listed once by type while that window still holds the entry).
+        // Both keys come from one bulk read (with the rest of a batch's); each write is still guarded by the etag of
+        // what was read, so a stale shard costs a lost race, never a lost entry.
         const subject = bySubject(entry.subject);
-        const shard = byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS));
-        const read = await dapr.state.getEntries<AuditEntry[]>([subject, shard]);
-        if (read.get(subject)?.value.some(x => x.eventId === entry.eventId)) {
-          noteAlreadyApplied();
-          return;
-        }
         const { data: _d, ...brief } = entry;
-        await updateState<AuditEntry[]>(dapr.state, shard, cur => append(cur, brief as AuditEntry, PER_TYPE_SHARD), {
-          read: { entry: read.get(shard) },
-        });
-        await updateState<AuditEntry[]>(dapr.state, subject, cur => append(cur, entry, PER_SUBJECT), {
-          read: { entry: read.get(subject) },
-        });
+        return {
+          inbox: {
+            key: subject,
+            holds: v => (v as AuditEntry[] | undefined)?.some(x => x.eventId === entry.eventId) ?? false,
+          },
+          updates: [
+            {
+              key: byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS)),
+              mutate: cur => append(cur as AuditEntry[] | undefined, brief as AuditEntry, PER_TYPE_SHARD),
+            },
+            { key: subject, mutate: cur => append(cur as AuditEntry[] | undefined, entry, PER_SUBJECT) },
+          ],
+        };
       }),
     ),
     raw: deadLetterSubscriptions(dapr, config.consumers, now),

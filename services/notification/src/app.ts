@@ -12,7 +12,7 @@ import {
 } from '@lab/contracts';
 import {
   capped,
-  on,
+  onState,
   requestBody,
   updateState,
   validate,
@@ -61,22 +61,37 @@ export function createApp(deps: Deps): ServiceApp {
       inbox(recipient),
       cur => {
         fresh = out.filter(o => !cur?.some(n => n.eventId === o.eventId));
-        if (fresh.length === 0) return undefined;
-        const sentAt = now().toISOString();
-        return capped(
-          [...(cur ?? []), ...fresh.map(o => ({ ...o.m, eventId: o.eventId, event: o.event, sentAt }))],
-          INBOX_SIZE,
-        );
+        return added(cur, fresh);
       },
       { maxAttempts: attempts },
     );
     if (changed) for (const o of fresh) ctx.log.info({ recipient, event: o.event }, 'notification sent');
   }
 
+  /** The inbox with each message it does not hold yet (one per event id); undefined when it holds them all. */
+  function added(cur: Notification[] | undefined, out: Outgoing[]): Notification[] | undefined {
+    const fresh = out.filter(o => !cur?.some(n => n.eventId === o.eventId));
+    if (fresh.length === 0) return undefined;
+    const sentAt = now().toISOString();
+    return capped(
+      [...(cur ?? []), ...fresh.map(o => ({ ...o.m, eventId: o.eventId, event: o.event, sentAt }))],
+      INBOX_SIZE,
+    );
+  }
+
+  /** A fact's message: one update of its recipient's inbox, so a batch's messages for one recipient make one write. */
   const notify = <C extends EventContract>(contract: C, render: (d: EventData<C>) => Message): Subscription =>
-    on(contract, (e, ctx) => {
+    onState(contract, dapr.state, (e, ctx) => {
       const m = render(e.data);
-      return send(m.recipient, [{ eventId: e.id, event: contract.name, m }], ctx);
+      return {
+        updates: [
+          {
+            key: inbox(m.recipient),
+            mutate: cur => added(cur as Notification[] | undefined, [{ eventId: e.id, event: contract.name, m }]),
+          },
+        ],
+        onApplied: () => ctx.log.info({ recipient: m.recipient, event: contract.name }, 'notification sent'),
+      };
     });
 
   /** The synchronous chain's step: the three messages an order's customer gets, sent now. */

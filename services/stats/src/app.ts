@@ -9,11 +9,10 @@ import {
   type EventContract,
 } from '@lab/contracts';
 import {
-  on,
+  onState,
   requestBody,
   requireAdmin,
   shardOf,
-  updateState,
   validate,
   type AppDeps,
   defineService,
@@ -88,11 +87,14 @@ export function createApp(deps: Deps): ServiceApp {
   return defineService(deps, {
     routes,
     subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
-      on(contract, async e => {
-        await updateState<Counter>(dapr.state, key(kind, shardOf(e.id, SHARDS)), cur =>
-          count(cur, kind, e.id, e.time, now()),
-        );
-      }),
+      onState(contract, dapr.state, e => ({
+        updates: [
+          {
+            key: key(kind, shardOf(e.id, SHARDS)),
+            mutate: cur => count(cur as Counter | undefined, kind, e.id, e.time, now()),
+          },
+        ],
+      })),
     ),
   });
 }
