@@ -21,8 +21,11 @@ export interface StateEffect {
    * the event. When it does, nothing is written: a duplicate.
    */
   readonly inbox?: { readonly key: string; holds(value: unknown): boolean };
-  /** Called once the effect changed state (not for a duplicate): what the handler reports of it, a log line. */
-  readonly onApplied?: () => void;
+  /**
+   * Runs once every update landed or was already there (a duplicate too, `applied` false): what the event leads to
+   * beyond state (a log line, a fact announced). Its failure fails the event, so a redelivery runs it again.
+   */
+  readonly after?: (applied: boolean) => void | Promise<void>;
 }
 
 /** How one event of a fold ended: its error (the rest of its batch goes on), or whether it changed nothing at all. */
@@ -96,9 +99,16 @@ export async function applyEffects(
     );
     alive = alive.filter(i => !failed.has(i));
   }
-  effects.forEach((e, i) => {
-    if (!out[i].error && !out[i].duplicate) e.onApplied?.();
-  });
+  await Promise.all(
+    effects.map(async (e, i) => {
+      if (out[i].error !== undefined || !e.after) return;
+      try {
+        await e.after(!out[i].duplicate);
+      } catch (err) {
+        out[i].error = err;
+      }
+    }),
+  );
   return out;
 }
 

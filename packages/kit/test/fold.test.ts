@@ -72,7 +72,7 @@ describe('applyEffects', () => {
     const effect = (id: string): StateEffect => ({
       inbox: { key: 'inbox', holds: v => (v as string[]).includes(id) },
       updates: [appendTo('log', id).updates[0]],
-      onApplied: () => applied.push(id),
+      after: wrote => void (wrote && applied.push(id)),
     });
     const out = await applyEffects(store, [effect('seen'), effect('new')]);
     expect(out.map(o => o.duplicate)).toEqual([true, false]);

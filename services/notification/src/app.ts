@@ -90,7 +90,9 @@ export function createApp(deps: Deps): ServiceApp {
             mutate: cur => added(cur as Notification[] | undefined, [{ eventId: e.id, event: contract.name, m }]),
           },
         ],
-        onApplied: () => ctx.log.info({ recipient: m.recipient, event: contract.name }, 'notification sent'),
+        after: applied => {
+          if (applied) ctx.log.info({ recipient: m.recipient, event: contract.name }, 'notification sent');
+        },
       };
     });
 

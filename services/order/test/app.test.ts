@@ -3,13 +3,14 @@ import {
   addressed,
   buildEvent,
   DeadLettered,
+  DeliveryStarted,
   FIRST_ANNOUNCEMENT_MS,
   OrderCancelled,
   OrderCreated,
   PaymentCompleted,
   PaymentFailed,
 } from '@lab/contracts';
-import { deliverPublished, memoryDapr, silentLogger } from '@lab/kit/testing';
+import { deliverBulk, deliverPublished, memoryDapr, silentLogger } from '@lab/kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -223,6 +224,55 @@ describe('PaymentCompleted subscription', () => {
     const order = (await request(server).get(`/orders/${id}`)).body;
     expect(order.status).toBe('PAID');
     expect(order.history.map((h: { event: string }) => h.event)).toEqual(['OrderCreated', 'PaymentCompleted']);
+  });
+
+  it('follows a bulk delivery: each order moved once, finished ones out of the open-orders index, one cancellation announced', async () => {
+    const t = setup({ BULK_MAX_MESSAGES: '50' });
+    const [a, b, c] = [await place(t), await place(t), await place(t)];
+    const openIds = async () =>
+      [
+        ...(
+          await t.dapr.state.getMany<Record<string, unknown>>(
+            t.dapr.state.keys().filter(k => k.startsWith('open-orders:')),
+          )
+        ).values(),
+      ]
+        .flatMap(Object.keys)
+        .sort();
+    expect(await openIds()).toEqual([a, b, c].sort());
+    const at = new Date().toISOString();
+    const started = (orderId: string, id: string) =>
+      buildEvent(
+        DeliveryStarted,
+        { orderId, deliveryId: `d-${orderId}`, customerId: 'c-1', startedAt: at },
+        { source: 'delivery', id },
+      );
+    const failed = (orderId: string) =>
+      buildEvent(
+        PaymentFailed,
+        { orderId, customerId: 'c-1', amount: 3000, reason: 'card declined', failedAt: at },
+        { source: 'payment' },
+      );
+    await deliverBulk(t.server, PaymentCompleted, [paid(a, 'pa'), paid(b, 'pb')]).expect(200);
+    const res = await deliverBulk(t.server, DeliveryStarted, [
+      started(a, 'sa'),
+      started(b, 'sb'),
+      started(a, 'sa'),
+    ]).expect(200);
+    expect(res.body.statuses.map((s: { status: string }) => s.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    await deliverBulk(t.server, PaymentFailed, [failed(c)]).expect(200);
+    for (const [id, status] of [
+      [a, 'SHIPPED'],
+      [b, 'SHIPPED'],
+      [c, 'CANCELLED'],
+    ]) {
+      const order = (await request(t.server).get(`/orders/${id}`).expect(200)).body;
+      expect(order.status).toBe(status);
+    }
+    const history = (await request(t.server).get(`/orders/${a}`)).body.history.map((h: { event: string }) => h.event);
+    expect(history).toEqual(['OrderCreated', 'PaymentCompleted', 'DeliveryStarted']);
+    expect(await openIds()).toEqual([]);
+    expect(t.dapr.bus.of(OrderCancelled.topic).map(e => e.data.orderId)).toEqual([c]);
   });
 
   it('dead-letters an event that does not match the contract, with the reason and the original', async () => {

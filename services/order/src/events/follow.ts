@@ -10,7 +10,7 @@ import {
   type CloudEvent,
   type EventData,
 } from '@lab/contracts';
-import { on, updateState, type EventContext, type Subscription } from '@lab/kit';
+import { on, onState, updateState, type EventContext, type StateEffect, type Subscription } from '@lab/kit';
 import type { Deps } from '../deps';
 import {
   applyFact,
@@ -46,11 +46,22 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
     await dapr.bus.publish(OrderCancelled, announcedAgain(value.cancelledEvent, ctx.audience, deps.now()));
   }
 
-  /** Applies the fact to the stored order once, or parks it until the order's OrderCreated is applied. */
-  async function follow(orderId: string, fact: OrderFact, event: CloudEvent, ctx: EventContext, reason?: string) {
+  /**
+   * Applies the fact to the stored order once, or parks it until the order's OrderCreated is applied; a finished
+   * order leaves the open-orders index (its shard read with the order, in one call), and a cancellation is announced.
+   * Declared as state effects, so a bulk delivery reads and writes each order once (kit's onState).
+   */
+  function follow(
+    orderId: string,
+    fact: OrderFact,
+    event: CloudEvent,
+    ctx: EventContext,
+    reason?: string,
+  ): StateEffect {
     let outcome = 'duplicate';
+    let stored: StoredOrder | undefined;
     const at = deps.now().toISOString();
-    const { value } = await updateState<StoredOrder>(dapr.state, keys.order(orderId), cur => {
+    const move = (cur: StoredOrder | undefined): StoredOrder | undefined => {
       if (!isPlaced(cur)) {
         outcome = 'parked until the order is recorded';
         return park(cur, orderId, { event: fact, eventId: event.id, at, ...(reason ? { reason } : {}) });
@@ -59,10 +70,29 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
       if (result.kind === 'duplicate') return undefined;
       outcome = result.moved ? `moved to ${result.order.status}` : `recorded (too late to move a ${cur.status} order)`;
       return withCancellation(result.order, ctx.traceparent ?? cur.traceparent);
-    });
-    ctx.log.info({ orderId, fact, outcome }, 'order followed a fact');
-    if (isPlaced(value) && isTerminal(value.status)) await watch.untrack(orderId);
-    await announce(value, ctx);
+    };
+    const finished = () => isPlaced(stored) && isTerminal(stored.status);
+    return {
+      updates: [
+        {
+          key: keys.order(orderId),
+          mutate: cur => {
+            outcome = 'duplicate';
+            const next = move(cur as StoredOrder | undefined);
+            stored = next ?? (cur as StoredOrder | undefined);
+            return next;
+          },
+        },
+        // Written after the order only: an order that left the index has its outcome stored.
+        ...watch
+          .untrackUpdates(orderId)
+          .map(u => ({ key: u.key, mutate: (cur: unknown) => (finished() ? u.mutate(cur) : undefined) })),
+      ],
+      after: async () => {
+        ctx.log.info({ orderId, fact, outcome }, 'order followed a fact');
+        await announce(stored, ctx);
+      },
+    };
   }
 
   /** order's own OrderCreated: the order becomes readable (first write wins; a redelivery changes nothing). */
@@ -83,8 +113,8 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
 
   return [
     on(OrderCreated, record),
-    on(PaymentCompleted, (e, ctx) => follow(e.data.orderId, PaymentCompleted.name, e, ctx)),
-    on(PaymentFailed, (e, ctx) => follow(e.data.orderId, PaymentFailed.name, e, ctx, e.data.reason)),
-    on(DeliveryStarted, (e, ctx) => follow(e.data.orderId, DeliveryStarted.name, e, ctx)),
+    onState(PaymentCompleted, dapr.state, (e, ctx) => follow(e.data.orderId, PaymentCompleted.name, e, ctx)),
+    onState(PaymentFailed, dapr.state, (e, ctx) => follow(e.data.orderId, PaymentFailed.name, e, ctx, e.data.reason)),
+    onState(DeliveryStarted, dapr.state, (e, ctx) => follow(e.data.orderId, DeliveryStarted.name, e, ctx)),
   ];
 }

@@ -45,15 +45,29 @@ export function openOrdersWatch(deps: Required<Deps>) {
    */
   function trackUpdate(order: Order): KeyUpdate[] {
     if (off) return [];
-    const orderId = order.orderId;
-    const mutate = isTerminal(order.status)
-      ? (cur: OpenOrders | undefined) => {
-          if (!cur?.[orderId]) return undefined;
-          const { [orderId]: _done, ...rest } = cur;
-          return rest;
-        }
-      : (cur: OpenOrders | undefined) =>
-          cur?.[orderId] ? undefined : { ...cur, [orderId]: { since: order.createdAt, reannouncements: 0 } };
+    return isTerminal(order.status)
+      ? untrackUpdates(order.orderId)
+      : [
+          {
+            key: shardKey(order.orderId),
+            mutate: cur => {
+              const index = cur as OpenOrders | undefined;
+              return index?.[order.orderId]
+                ? undefined
+                : { ...index, [order.orderId]: { since: order.createdAt, reannouncements: 0 } };
+            },
+          },
+        ];
+  }
+
+  /** The index update that lets a finished order go (idempotent); none with the watch off. */
+  function untrackUpdates(orderId: string): KeyUpdate[] {
+    if (off) return [];
+    const mutate = (cur: OpenOrders | undefined) => {
+      if (!cur?.[orderId]) return undefined;
+      const { [orderId]: _done, ...rest } = cur;
+      return rest;
+    };
     return [{ key: shardKey(orderId), mutate: cur => mutate(cur as OpenOrders | undefined) }];
   }
 
@@ -71,12 +85,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
 
   /** Called once an order reached SHIPPED or CANCELLED (idempotent). */
   async function untrack(orderId: string): Promise<void> {
-    if (off) return;
-    await updateState<OpenOrders>(dapr.state, shardKey(orderId), cur => {
-      if (!cur?.[orderId]) return undefined;
-      const { [orderId]: _done, ...rest } = cur;
-      return rest;
-    });
+    for (const u of untrackUpdates(orderId)) await updateState(dapr.state, u.key, u.mutate);
   }
 
   async function shards(): Promise<OpenOrders[]> {
@@ -170,7 +179,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
     });
   }
 
-  return { trackUpdate, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
+  return { trackUpdate, untrackUpdates, trackPublished, untrack, sweep, mount, everyMs: off ? 0 : config.sweepEveryMs };
 }
 
 export type OpenOrdersWatch = ReturnType<typeof openOrdersWatch>;
