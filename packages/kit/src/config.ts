@@ -75,6 +75,11 @@ export interface BaseConfig {
   readonly metricsPort: number | undefined;
   /** Dapr bulk subscribe for every contract subscription (BULK_MAX_MESSAGES, 0 = off; BULK_MAX_AWAIT_MS). */
   readonly bulk: BulkSettings;
+  /**
+   * JSON text of the state entries this process last wrote or read, kept so its next update of a key starts without
+   * a read (STATE_RECALL_BYTES, default 4 MiB; 0 = every update reads first). See recall.ts.
+   */
+  readonly stateRecallBytes: number;
 }
 
 export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
@@ -103,5 +108,6 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
       maxMessages: r.int('BULK_MAX_MESSAGES', 0, 0, 1000),
       maxAwaitMs: r.int('BULK_MAX_AWAIT_MS', 5, 1, 10_000),
     },
+    stateRecallBytes: r.int('STATE_RECALL_BYTES', 4 * 1024 * 1024, 0, 256 * 1024 * 1024),
   };
 }

@@ -1,6 +1,7 @@
 // The Dapr building blocks the services use, behind small interfaces: state, publish, invocation.
 import type { CloudEvent, EventContract } from '@lab/contracts';
 import { SidecarUnavailableError, StateConflictError } from './errors';
+import { entryMemory } from './recall';
 import { sidecarRequest } from './sidecar-http';
 
 export interface StateEntry<T> {
@@ -24,6 +25,12 @@ export interface StateStore {
   /** Throws StateConflictError when `etag` or `onlyIfAbsent` does not hold. */
   put<T>(key: string, value: T, opts?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * The entry this process last wrote or read under `key`, with the etag the store then had, when the store keeps
+   * such a memory (recall.ts); undefined when it does not know. Where a read-modify-write may start without a read:
+   * the etag still guards its write, so a stale entry costs a refused write and a fresh read, never a lost update.
+   */
+  recall?<T>(key: string): StateEntry<T> | undefined;
 }
 
 export interface PublishOptions {
@@ -77,6 +84,8 @@ export interface DaprSettings {
   stateStore: string;
   /** Deadline of each state and publish call (default DEFAULT_SIDECAR_TIMEOUT_MS). */
   daprTimeoutMs?: number;
+  /** JSON text of entries the state store remembers for recall (STATE_RECALL_BYTES; 0 or unset: none). */
+  stateRecallBytes?: number;
 }
 
 /** daprd answers an etag mismatch with 409; the Redis store reports a first-write refusal as "failed to set key". */
@@ -103,6 +112,7 @@ export function connectDapr(s: DaprSettings): DaprPorts {
   const headers: Record<string, string> = s.daprApiToken ? { 'dapr-api-token': s.daprApiToken } : {};
   const json = { ...headers, 'content-type': 'application/json' };
   const stateUrl = `${base}/state/${encodeURIComponent(s.stateStore)}`;
+  const memory = entryMemory(s.stateRecallBytes ?? 0);
 
   /** daprd answered, but not with success: 5xx is the sidecar's or its component's failure, else a plain error. */
   const failure = (what: string, status: number, text: string) =>
@@ -126,6 +136,7 @@ export function connectDapr(s: DaprSettings): DaprPorts {
       const etag = answer.etag;
       // Without a version, an update could silently overwrite a concurrent one: refuse rather than risk it.
       if (!etag) throw new Error(`state get of "${key}" returned no ETag`);
+      memory.read(key, text, etag);
       return { value: JSON.parse(text) as T, etag };
     },
     async getMany<T>(keys: string[]) {
@@ -155,28 +166,44 @@ export function connectDapr(s: DaprSettings): DaprPorts {
     },
     async put<T>(key: string, value: T, opts: PutOptions = {}) {
       if (opts.etag === '') throw new Error(`refusing to write "${key}" with an empty etag`);
-      const item: Record<string, unknown> = { key, value };
+      const item: Record<string, unknown> = { key };
       // First-write concurrency: with an etag, write only if it still matches; without one, the Redis store
       // inserts only when the key is absent.
       if (opts.etag) item.etag = opts.etag;
       if (opts.etag || opts.onlyIfAbsent) item.options = { concurrency: 'first-write' };
-      const { status, text } = await sidecarRequest(stateUrl, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify([item]),
-        timeoutMs,
-      });
-      if (status === 204 || status === 200) return;
-      if (isConflict(status, text)) throw new StateConflictError(key);
-      throw failure(`state save of "${key}"`, status, text);
+      // The value's text once: it is the body's last member and what the memory keeps.
+      const text = JSON.stringify(value);
+      const body = `[${JSON.stringify(item).slice(0, -1)},"value":${text}}]`;
+      let answer: { status: number; text: string };
+      try {
+        answer = await sidecarRequest(stateUrl, { method: 'POST', headers: json, body, timeoutMs });
+      } catch (err) {
+        memory.forget(key); // written or not: unknown
+        throw err;
+      }
+      const { status, text: reply } = answer;
+      if (status === 204 || status === 200) {
+        memory.wrote(key, text, opts.etag ? { etag: opts.etag } : { plain: !opts.onlyIfAbsent });
+        return;
+      }
+      if (isConflict(status, reply)) {
+        memory.forget(key, opts.etag);
+        throw new StateConflictError(key);
+      }
+      memory.forget(key);
+      throw failure(`state save of "${key}"`, status, reply);
     },
     async delete(key: string) {
+      memory.forget(key);
       const { status, text } = await sidecarRequest(`${stateUrl}/${encodeURIComponent(key)}`, {
         method: 'DELETE',
         headers,
         timeoutMs,
       });
       if (status !== 204 && status !== 200) throw failure(`state delete of "${key}"`, status, text);
+    },
+    recall<T>(key: string) {
+      return memory.recall(key) as StateEntry<T> | undefined;
     },
   };
 

@@ -2,11 +2,11 @@
 // events per key: one read for the batch and one write per key it touches, where events handled one at a time cost a
 // read and a write each. One event delivered alone takes the same path (a batch of one).
 import type { CloudEvent, EventContract, EventData } from '@lab/contracts';
-import type { StateEntry, StateStore } from './dapr';
+import type { StateStore } from './dapr';
 import { noteAlreadyApplied } from './delivery-metrics';
 import { checkStateKey, StateKeyError } from './keys';
 import type { EventContext, Subscription } from './subscriptions';
-import { updateState, type KeyUpdate, type Mutation } from './update';
+import { readEntries, updateState, type KeyUpdate, type Mutation } from './update';
 
 /** What one event does to state. */
 export interface StateEffect {
@@ -48,7 +48,7 @@ export async function applyEffects(
 ): Promise<FoldOutcome[]> {
   const out: FoldOutcome[] = effects.map(() => ({ duplicate: true }));
   const keys = [...new Set(effects.flatMap(keysOf))];
-  const read = await readAll(state, keys);
+  const read = await readEntries(state, keys);
   let alive = effects
     .map((_, i) => i)
     .filter(i => {
@@ -113,12 +113,6 @@ export async function applyEffects(
 }
 
 const keysOf = (e: StateEffect) => [...(e.inbox ? [e.inbox.key] : []), ...e.updates.map(u => u.key)];
-
-async function readAll(state: StateStore, keys: string[]): Promise<Map<string, StateEntry<unknown>>> {
-  if (keys.length !== 1) return state.getEntries<unknown>(keys);
-  const entry = await state.get<unknown>(keys[0]);
-  return new Map(entry ? [[keys[0], entry]] : []);
-}
 
 /**
  * Declares a handler whose effect is `effect`'s key updates. Delivered alone, the event's effect is applied as a

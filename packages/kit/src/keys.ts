@@ -41,5 +41,6 @@ export function withKeyChecks(store: StateStore): StateStore {
     getEntries: keys => mapped(keys, () => store.getEntries(keys)),
     put: (key, value, opts) => mapped([key], () => store.put(key, value, opts)),
     delete: key => mapped([key], () => store.delete(key)),
+    ...(store.recall ? { recall: store.recall.bind(store) } : {}),
   };
 }

@@ -34,7 +34,9 @@ export async function updateState<T>(
   opts: UpdateOptions<T> = {},
 ): Promise<UpdateResult<T>> {
   const maxAttempts = opts.maxAttempts ?? 25;
-  let known = opts.read;
+  // The first attempt starts from what the caller read, else from what the store recalls, else from a read; a retry
+  // always reads.
+  let known = opts.read ?? recalled(state, key);
   for (let attempt = 1; ; attempt++) {
     const entry = known ? known.entry : await state.get<T>(key);
     known = undefined;
@@ -55,6 +57,11 @@ export async function updateState<T>(
   }
 }
 
+function recalled<T>(state: StateStore, key: string): { entry: StateEntry<T> } | undefined {
+  const entry = state.recall?.<T>(key);
+  return entry ? { entry } : undefined;
+}
+
 /** One key's read-modify-write, for updateEach. */
 export interface KeyUpdate<T = unknown> {
   key: string;
@@ -70,9 +77,36 @@ export interface KeyUpdate<T = unknown> {
  */
 export async function updateEach(state: StateStore, updates: readonly KeyUpdate[]): Promise<UpdateResult<unknown>[]> {
   if (new Set(updates.map(u => u.key)).size !== updates.length) throw new Error('updateEach: each key once');
-  const read = await state.getEntries<unknown>(updates.map(u => u.key));
+  const read = await readEntries(
+    state,
+    updates.map(u => u.key),
+  );
   const out: UpdateResult<unknown>[] = [];
   for (const u of updates) out.push(await updateState(state, u.key, u.mutate, { read: { entry: read.get(u.key) } }));
+  return out;
+}
+
+/**
+ * The entries of `keys` as an update starts from them: what the store recalls, and one read (a bulk read for
+ * several keys) of the rest; absent keys are absent from the map.
+ */
+export async function readEntries(
+  state: StateStore,
+  keys: readonly string[],
+): Promise<Map<string, StateEntry<unknown>>> {
+  const out = new Map<string, StateEntry<unknown>>();
+  const rest: string[] = [];
+  for (const key of keys) {
+    const entry = state.recall?.(key);
+    if (entry) out.set(key, entry);
+    else rest.push(key);
+  }
+  if (rest.length === 1) {
+    const entry = await state.get<unknown>(rest[0]);
+    if (entry) out.set(rest[0], entry);
+  } else if (rest.length > 1) {
+    for (const [k, e] of await state.getEntries<unknown>(rest)) out.set(k, e);
+  }
   return out;
 }
 

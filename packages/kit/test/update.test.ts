@@ -91,6 +91,34 @@ describe('updateState', () => {
     expect((await inner.get<number>('k'))?.value).toBe(7);
   });
 
+  it('starts from the entry the store recalls, and a stale one costs one refused write and a fresh read', async () => {
+    const inner = new MemoryState();
+    await inner.put('k', 1);
+    const remembered = await inner.get<number>('k');
+    await inner.put('k', 5, { etag: remembered!.etag }); // another process wrote since
+    let reads = 0;
+    const recalling: StateStore = {
+      get: k => ((reads += 1), inner.get(k)),
+      getMany: k => inner.getMany(k),
+      getEntries: k => inner.getEntries(k),
+      delete: k => inner.delete(k),
+      put: (k, v, o) => inner.put(k, v, o),
+      recall: <T>() => remembered as { value: T; etag: string },
+    };
+    const seen: number[] = [];
+    const r = await updateState<number>(recalling, 'k', cur => (seen.push(cur!), cur! + 1));
+    expect({ seen, reads, r }).toEqual({ seen: [1, 5], reads: 1, r: { value: 6, changed: true } });
+    // Recalled and current: no read at all.
+    const fresh = await inner.get<number>('k');
+    reads = 0;
+    const r2 = await updateState<number>(
+      { ...recalling, recall: <T>() => fresh as { value: T; etag: string } },
+      'k',
+      cur => cur! + 1,
+    );
+    expect({ reads, r2 }).toEqual({ reads: 0, r2: { value: 7, changed: true } });
+  });
+
   it('does not retry a failure that is not a conflict', async () => {
     let reads = 0;
     const store = new MemoryState();

@@ -21,6 +21,8 @@ export interface Lever {
 /** The baseline first: every other lever is compared with it. */
 export const LEVERS: readonly Lever[] = [
   { name: 'one event per delivery', appEnv: { BULK_MAX_MESSAGES: '0' } },
+  // Every update starts from a read, as before kit's recall.ts: what remembering one's own writes saves.
+  { name: 'no recall: every update reads first', appEnv: { STATE_RECALL_BYTES: '0' } },
   { name: 'bulk subscribe, up to 20 per delivery, 5 ms', appEnv: { BULK_MAX_MESSAGES: '20', BULK_MAX_AWAIT_MS: '5' } },
   {
     name: 'bulk subscribe, up to 100 per delivery, 20 ms',
