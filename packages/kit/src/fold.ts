@@ -70,11 +70,20 @@ export async function applyEffects(
     await Promise.all(
       [...byKey].map(async ([key, list]) => {
         const changed = list.map(() => false);
+        // A mutation that throws fails its own event only: the others' still compose (every attempt starts over).
+        let thrown: unknown[] = [];
         const composed: Mutation<unknown> = cur => {
           let value = cur;
           let any = false;
+          thrown = list.map(() => undefined);
           list.forEach((u, j) => {
-            const next = u.mutate(value);
+            let next: unknown;
+            try {
+              next = u.mutate(value);
+            } catch (err) {
+              thrown[j] = err ?? new Error('a mutation threw nothing');
+              next = undefined;
+            }
             changed[j] = next !== undefined;
             if (next !== undefined) [value, any] = [next, true];
           });
@@ -87,7 +96,10 @@ export async function applyEffects(
           });
           if (r.changed) written.add(key);
           list.forEach((u, j) => {
-            if (changed[j]) out[u.i].duplicate = false;
+            if (thrown[j] !== undefined) {
+              out[u.i].error ??= thrown[j];
+              failed.add(u.i);
+            } else if (changed[j]) out[u.i].duplicate = false;
           });
         } catch (err) {
           for (const u of list) {

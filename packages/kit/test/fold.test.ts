@@ -97,6 +97,27 @@ describe('applyEffects', () => {
     expect((await inner.get('subject'))?.value).toEqual(['x', 'z']); // y's second step waits for its first
   });
 
+  it('fails only the event whose mutation throws; the others on its key are written', async () => {
+    const { store, inner } = counted();
+    const poison: StateEffect = {
+      updates: [
+        {
+          key: 'a',
+          mutate: () => {
+            throw new Error('this event can never apply');
+          },
+        },
+      ],
+    };
+    const out = await applyEffects(store, [appendTo('a', '1'), poison, appendTo('a', '2')]);
+    expect(out.map(o => (o.error as Error | undefined)?.message)).toEqual([
+      undefined,
+      'this event can never apply',
+      undefined,
+    ]);
+    expect((await inner.get('a'))?.value).toEqual(['1', '2']);
+  });
+
   it("re-runs a key's composed mutations on what won a race, losing neither side", async () => {
     const inner = new MemoryState();
     let raced = false;
