@@ -45,7 +45,7 @@ export type { EventContext, Subscription, DaprSubscriptionItem, RawSubscription 
 export { runService } from './run';
 export { startTasks } from './tasks';
 export type { PeriodicTask } from './tasks';
-export { updateEach, updateState, capped, shardOf } from './update';
+export { keyUpdate, updateEach, updateState, capped, shardOf } from './update';
 export { applyEffects, onState } from './fold';
 export type { FoldOutcome, StateEffect } from './fold';
 export type { KeyUpdate, Mutation, UpdateOptions, UpdateResult } from './update';

@@ -68,6 +68,10 @@ export interface KeyUpdate<T = unknown> {
   mutate: Mutation<T>;
 }
 
+/** A key's update with its value's type, for a list that holds updates of several (updateEach, a StateEffect). */
+export const keyUpdate = <T>(key: string, mutate: Mutation<T>): KeyUpdate =>
+  ({ key, mutate: mutate as Mutation<unknown> }) as KeyUpdate;
+
 /**
  * Several independent read-modify-writes (distinct keys) that start from one bulk read instead of a read each: one
  * call to the store for all the reads, then each key written under its own etag and retried alone on a conflict,

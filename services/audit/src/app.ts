@@ -3,6 +3,7 @@ import { allEvents, businessEvents } from '@lab/contracts';
 import {
   defineService,
   HttpError,
+  keyUpdate,
   onState,
   shardOf,
   validId,
@@ -81,11 +82,10 @@ export function createApp(deps: Deps): ServiceApp {
             holds: v => (v as AuditEntry[] | undefined)?.some(x => x.eventId === entry.eventId) ?? false,
           },
           updates: [
-            {
-              key: byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS)),
-              mutate: cur => append(cur as AuditEntry[] | undefined, brief as AuditEntry, PER_TYPE_SHARD),
-            },
-            { key: subject, mutate: cur => append(cur as AuditEntry[] | undefined, entry, PER_SUBJECT) },
+            keyUpdate<AuditEntry[]>(byType(contract.name, shardOf(entry.eventId, TYPE_SHARDS)), cur =>
+              append(cur, brief as AuditEntry, PER_TYPE_SHARD),
+            ),
+            keyUpdate<AuditEntry[]>(subject, cur => append(cur, entry, PER_SUBJECT)),
           ],
         };
       }),

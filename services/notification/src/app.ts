@@ -12,6 +12,7 @@ import {
 } from '@lab/contracts';
 import {
   capped,
+  keyUpdate,
   onState,
   requestBody,
   updateState,
@@ -85,10 +86,9 @@ export function createApp(deps: Deps): ServiceApp {
       const m = render(e.data);
       return {
         updates: [
-          {
-            key: inbox(m.recipient),
-            mutate: cur => added(cur as Notification[] | undefined, [{ eventId: e.id, event: contract.name, m }]),
-          },
+          keyUpdate<Notification[]>(inbox(m.recipient), cur =>
+            added(cur, [{ eventId: e.id, event: contract.name, m }]),
+          ),
         ],
         after: applied => {
           if (applied) ctx.log.info({ recipient: m.recipient, event: contract.name }, 'notification sent');

@@ -9,6 +9,7 @@ import {
   type EventContract,
 } from '@lab/contracts';
 import {
+  keyUpdate,
   onState,
   requestBody,
   requireAdmin,
@@ -88,12 +89,7 @@ export function createApp(deps: Deps): ServiceApp {
     routes,
     subscriptions: Object.entries(KINDS).map(([kind, contract]) =>
       onState(contract, dapr.state, e => ({
-        updates: [
-          {
-            key: key(kind, shardOf(e.id, SHARDS)),
-            mutate: cur => count(cur as Counter | undefined, kind, e.id, e.time, now()),
-          },
-        ],
+        updates: [keyUpdate<Counter>(key(kind, shardOf(e.id, SHARDS)), cur => count(cur, kind, e.id, e.time, now()))],
       })),
     ),
   });

@@ -10,7 +10,7 @@ import {
   type CloudEvent,
   type EventData,
 } from '@lab/contracts';
-import { on, onState, updateState, type EventContext, type StateEffect, type Subscription } from '@lab/kit';
+import { keyUpdate, on, onState, updateState, type EventContext, type StateEffect, type Subscription } from '@lab/kit';
 import type { Deps } from '../deps';
 import {
   applyFact,
@@ -74,15 +74,12 @@ export function followSubscriptions(deps: Required<Deps>, watch: OpenOrdersWatch
     const finished = () => isPlaced(stored) && isTerminal(stored.status);
     return {
       updates: [
-        {
-          key: keys.order(orderId),
-          mutate: cur => {
-            outcome = 'duplicate';
-            const next = move(cur as StoredOrder | undefined);
-            stored = next ?? (cur as StoredOrder | undefined);
-            return next;
-          },
-        },
+        keyUpdate<StoredOrder>(keys.order(orderId), cur => {
+          outcome = 'duplicate';
+          const next = move(cur);
+          stored = next ?? cur;
+          return next;
+        }),
         // Written after the order only: an order that left the index has its outcome stored.
         ...watch
           .untrackUpdates(orderId)

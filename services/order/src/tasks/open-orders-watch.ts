@@ -2,7 +2,15 @@
 // sweep that re-announces a stale order's OrderCreated (the reasoning is in domain/open-orders.ts). One name for one
 // mechanism: the watch; a pass of it is a sweep; what it does to a stale order is a re-announcement.
 import { announcedAgain, OrderCreated, type CloudEvent, type EventData } from '@lab/contracts';
-import { countReannounced, requireAdmin, shardOf, updateState, type KeyUpdate, type ServiceRouter } from '@lab/kit';
+import {
+  countReannounced,
+  keyUpdate,
+  requireAdmin,
+  shardOf,
+  updateState,
+  type KeyUpdate,
+  type ServiceRouter,
+} from '@lab/kit';
 import type { Deps } from '../deps';
 import {
   dueAt,
@@ -48,15 +56,11 @@ export function openOrdersWatch(deps: Required<Deps>) {
     return isTerminal(order.status)
       ? untrackUpdates(order.orderId)
       : [
-          {
-            key: shardKey(order.orderId),
-            mutate: cur => {
-              const index = cur as OpenOrders | undefined;
-              return index?.[order.orderId]
-                ? undefined
-                : { ...index, [order.orderId]: { since: order.createdAt, reannouncements: 0 } };
-            },
-          },
+          keyUpdate<OpenOrders>(shardKey(order.orderId), cur =>
+            cur?.[order.orderId]
+              ? undefined
+              : { ...cur, [order.orderId]: { since: order.createdAt, reannouncements: 0 } },
+          ),
         ];
   }
 
@@ -68,7 +72,7 @@ export function openOrdersWatch(deps: Required<Deps>) {
       const { [orderId]: _done, ...rest } = cur;
       return rest;
     };
-    return [{ key: shardKey(orderId), mutate: cur => mutate(cur as OpenOrders | undefined) }];
+    return [keyUpdate<OpenOrders>(shardKey(orderId), mutate)];
   }
 
   /**
