@@ -12,6 +12,8 @@ interface World {
   sync?: boolean;
   /** The customer's inbox and account full of newer entries (since `at`): the order's own were dropped. */
   full?: { at: string };
+  /** A fact audit has not logged (yet): held on its way there. */
+  auditLacks?: string;
 }
 
 const ORDER = 'o-1';
@@ -37,7 +39,7 @@ function system(world: World): Promise<{ url: string; server: Server }> {
     if (path === `/payments/${ORDER}`) return { status: 'COMPLETED', amount: world.paid, decidedAt: 'now' };
     if (path === `/authorizations/${ORDER}`) return { approved: true, amount: world.authorised };
     if (path === `/deliveries/${ORDER}`) return { status: 'DISPATCHED' };
-    if (path.startsWith('/audit')) return { entries: world.sync ? [] : FACTS };
+    if (path.startsWith('/audit')) return { entries: world.sync ? [] : FACTS.filter(f => f.name !== world.auditLacks) };
     const newer = (n: number) => Array.from({ length: n }, (_, i) => ({ eventId: `e-newer-${i}`, at: world.full!.at }));
     if (path.startsWith('/notifications')) {
       if (world.full) return { notifications: newer(KEPT.inbox).map(n => ({ ...n, sentAt: n.at })) };
@@ -103,6 +105,13 @@ describe('verify: amounts, the gateway and stats', () => {
   it('fails an order the gateway authorised for another amount', async () => {
     const r = await run({ ...fine, authorised: 1 });
     expect(r.problems).toContain(`order ${ORDER} totals 900000 but the gateway authorised 1`);
+  });
+
+  it('names a fact audit lacks there only: notification, which told it, is not called short as well', async () => {
+    const r = await run({ ...fine, auditLacks: 'DeliveryStarted' });
+    expect(r.problems).toEqual([
+      `order ${ORDER}: audited OrderCreated, PaymentCompleted, expected DeliveryStarted, OrderCreated, PaymentCompleted`,
+    ]);
   });
 
   it('fails a fact stats never counted', async () => {
