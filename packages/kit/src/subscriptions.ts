@@ -343,7 +343,7 @@ export function mountSubscriptions(router: Router, opts: MountOptions): void {
       const answers = new Map<string, EventAnswer['status']>();
       const admitted: (Admitted & { entry: BulkEntry })[] = [];
       for (const entry of entries) {
-        const a = await admit(entry.event, undefined);
+        const a = await admit(entry.event, undefined).catch((): EventAnswer => ({ status: 'RETRY' }));
         if ('status' in a) answers.set(entry.entryId, a.status);
         else admitted.push({ ...a, entry });
       }
