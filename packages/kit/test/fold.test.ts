@@ -12,7 +12,7 @@ import {
   type StateEffect,
   type StateStore,
 } from '@lab/kit';
-import { deliver, deliverBulk, memoryDapr, MemoryState, silentLogger } from '@lab/kit/testing';
+import { deliver, deliverBulk, memoryDapr, MemoryState, racingStore, silentLogger } from '@lab/kit/testing';
 
 /** The memory store, with every call through it counted and the writes of `failing` keys refused. */
 function counted(inner: StateStore = new MemoryState(), failing = new Set<string>()) {
@@ -119,22 +119,7 @@ describe('applyEffects', () => {
   });
 
   it("re-runs a key's composed mutations on what won a race, losing neither side", async () => {
-    const inner = new MemoryState();
-    let raced = false;
-    const store: StateStore = {
-      get: k => inner.get(k),
-      getMany: k => inner.getMany(k),
-      getEntries: k => inner.getEntries(k),
-      delete: k => inner.delete(k),
-      put: async (k, v, o) => {
-        if (!raced) {
-          raced = true;
-          const cur = ((await inner.get<string[]>(k))?.value ?? []) as string[];
-          await inner.put(k, [...cur, 'theirs']);
-        }
-        await inner.put(k, v, o);
-      },
-    };
+    const { store, inner } = racingStore<string[]>(1, cur => [...(cur ?? []), 'theirs']);
     await applyEffects(store, [appendTo('a', '1'), appendTo('a', '2')]);
     expect((await inner.get('a'))?.value).toEqual(['theirs', '1', '2']);
   });

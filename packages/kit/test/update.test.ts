@@ -1,30 +1,10 @@
 // updateState, the read-modify-write every consumer is built on: first write wins, a conflict is retried on a
 // fresh read, "nothing to do" writes nothing; and the two helpers that keep state bounded and spread.
 import { capped, shardOf, StateConflictError, updateEach, updateState, type StateStore } from '@lab/kit';
-import { MemoryState } from '@lab/kit/testing';
+import { MemoryState, racingStore } from '@lab/kit/testing';
 
 /** A store whose next `n` writes lose a race: someone else writes `theirs` first. */
-function racing(n: number, theirs: (cur: number | undefined) => number) {
-  const inner = new MemoryState();
-  let races = n;
-  const puts: unknown[] = [];
-  const store: StateStore = {
-    get: k => inner.get(k),
-    getMany: k => inner.getMany(k),
-    getEntries: k => inner.getEntries(k),
-    delete: k => inner.delete(k),
-    put: async (k, v, o) => {
-      if (races > 0) {
-        races -= 1;
-        const cur = (await inner.get<number>(k))?.value;
-        await inner.put(k, theirs(cur));
-      }
-      puts.push(v);
-      await inner.put(k, v, o);
-    },
-  };
-  return { store, inner, puts };
-}
+const racing = (n: number, theirs: (cur: number | undefined) => number) => racingStore<number>(n, theirs);
 
 describe('updateState', () => {
   it('writes a new key only if nobody wrote it first, and an existing one only at the etag it read', async () => {
