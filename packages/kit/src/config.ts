@@ -80,6 +80,11 @@ export interface BaseConfig {
    * a read (STATE_RECALL_BYTES, default 4 MiB; 0 = every update reads first). See recall.ts.
    */
   readonly stateRecallBytes: number;
+  /**
+   * Window after which a quiet process gives back its young generation's memory (IDLE_TRIM_MS, default 10 s; 0 = never).
+   * See idle-trim.ts.
+   */
+  readonly idleTrimMs: number;
 }
 
 export function readBaseConfig(r: ReturnType<typeof envReader>, service: string, defaultPort: number): BaseConfig {
@@ -109,5 +114,6 @@ export function readBaseConfig(r: ReturnType<typeof envReader>, service: string,
       maxAwaitMs: r.int('BULK_MAX_AWAIT_MS', 5, 1, 10_000),
     },
     stateRecallBytes: r.int('STATE_RECALL_BYTES', 4 * 1024 * 1024, 0, 256 * 1024 * 1024),
+    idleTrimMs: r.int('IDLE_TRIM_MS', 10_000, 0, 3_600_000),
   };
 }

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Logger } from './logger';
 import { startTasks, type PeriodicTask } from './tasks';
 import { ScrapeWatch, startMetricsListener } from './metrics-listener';
+import { startIdleTrim } from './idle-trim';
 
 export interface RunOptions {
   app: Koa;
@@ -14,6 +15,8 @@ export interface RunOptions {
   log: Logger;
   /** Port of the separate /metrics listener (config.metricsPort); none when unset. */
   metricsPort?: number | undefined;
+  /** Window after which a quiet process gives back its young generation (config.idleTrimMs; see idle-trim.ts). */
+  idleTrimMs?: number;
   /** Called after the server stopped accepting connections. */
   onClose?: () => Promise<void>;
 }
@@ -21,6 +24,7 @@ export interface RunOptions {
 export function runService(opts: RunOptions): Promise<Server> {
   return new Promise((resolve, reject) => {
     let stopTasks = () => {};
+    let stopTrim = () => {};
     let metrics: Server | undefined;
     const reads = new ScrapeWatch();
     const server = opts.app.listen(opts.port, opts.host);
@@ -29,6 +33,10 @@ export function runService(opts: RunOptions): Promise<Server> {
     server.once('listening', () => {
       opts.log.info({ host: opts.host, port: opts.port }, 'listening');
       stopTasks = startTasks(opts.tasks ?? [], opts.log);
+      stopTrim = startIdleTrim({
+        everyMs: opts.idleTrimMs ?? 0,
+        onTrim: t => opts.log.debug(t, 'quiet: young generation trimmed'),
+      });
       if (opts.metricsPort === undefined) return resolve(server);
       startMetricsListener({ host: opts.host, port: opts.metricsPort, log: opts.log, reads }).then(m => {
         metrics = m;
@@ -40,6 +48,7 @@ export function runService(opts: RunOptions): Promise<Server> {
       if (closing) return;
       closing = true;
       stopTasks();
+      stopTrim();
       opts.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 5000);
       force.unref();

@@ -113,7 +113,15 @@ export function startService<C extends BaseConfig>(
   const dapr = { ...ports, state: withKeyChecks(ports.state), bus: countingBus(ports.bus) };
   const app = createApp({ config, log, dapr });
   const tasks = app.tasks ?? [];
-  runService({ app, tasks, host: config.host, port: config.port, metricsPort: config.metricsPort, log }).catch(err => {
+  runService({
+    app,
+    tasks,
+    host: config.host,
+    port: config.port,
+    metricsPort: config.metricsPort,
+    idleTrimMs: config.idleTrimMs,
+    log,
+  }).catch(err => {
     log.fatal({ err }, 'cannot start');
     process.exit(1);
   });

@@ -36,4 +36,12 @@ describe('envReader(env)', () => {
     readBaseConfig(bad, 'svc', 3000);
     expect(() => bad.done()).toThrow(/METRICS_PORT/);
   });
+
+  it('reads IDLE_TRIM_MS: 10 s unless set, 0 turns trimming off, a negative one is listed', () => {
+    expect(readBaseConfig(envReader({}), 'svc', 3000).idleTrimMs).toBe(10_000);
+    expect(readBaseConfig(envReader({ IDLE_TRIM_MS: '0' }), 'svc', 3000).idleTrimMs).toBe(0);
+    const bad = envReader({ IDLE_TRIM_MS: '-5' });
+    readBaseConfig(bad, 'svc', 3000);
+    expect(() => bad.done()).toThrow(/IDLE_TRIM_MS/);
+  });
 });
