@@ -80,7 +80,7 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
   let run: BrokerRun;
   const sys = await flowSystem(broker, offset, runDir);
   try {
-    const { idle, steps, knee, before, half, eighty, loaded } = await climb(sys, cfg, say);
+    const { warm, idle, idleAfterSeconds, steps, knee, before, half, eighty, loaded } = await climb(sys, cfg, say);
     const busySeconds = cfg.stepSeconds * 2 + (half.drainedInMs + eighty.drainedInMs) / 1000;
     const svv = await syncVersusEvent(sys, cfg.syncRate, cfg.stepSeconds);
     say(
@@ -95,7 +95,7 @@ async function onBroker(broker: Broker): Promise<BrokerRun> {
       half,
       eighty,
       syncVersusEvent: svv,
-      footprint: { idle, before, loaded, busySeconds },
+      footprint: { warm, idle, idleAfterSeconds, before, loaded, busySeconds },
     };
   } finally {
     await sys.stop();

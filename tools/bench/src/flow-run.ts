@@ -1,6 +1,7 @@
 // The whole-flow part of the benchmark: the system it runs on, the climb to the knee, and `--only flow` (those
 // steps alone, for the charts of docs/performance.md).
 import { cpus, loadavg } from 'node:os';
+import { setTimeout as pause } from 'node:timers/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@lab/runtime';
@@ -30,9 +31,18 @@ export const flowSystem = (
     startTimeoutMs: 180_000,
   });
 
+/**
+ * How long the system sits without load before its idle footprint is read: two of the apps' trim windows
+ * (IDLE_TRIM_MS, 10 s by default; kit idle-trim.ts), so every app has had one whole quiet window after the warm-up's
+ * last delivery. This is what "idle" means in the report, a definition rather than a wait for something to happen.
+ */
+export const IDLE_AFTER_MS = 21_000;
+
 /** The whole-flow steps: up the offered rates to the knee, then 50% and 80% of it, footprints around them. */
 export async function climb(sys: LocalSystem, cfg: FlowConfig, say: (s: string) => void) {
   await flowStep(sys, 10, 1); // warm-up
+  const warm = footprints(sys);
+  await pause(IDLE_AFTER_MS);
   const idle = footprints(sys);
   const steps: FlowStep[] = [];
   for (const rate of cfg.rates) {
@@ -50,7 +60,7 @@ export async function climb(sys: LocalSystem, cfg: FlowConfig, say: (s: string) 
   const half = await flowStep(sys, Math.round(knee / 2), cfg.stepSeconds);
   const eighty = await flowStep(sys, Math.round(knee * 0.8), cfg.stepSeconds);
   const loaded = footprints(sys);
-  return { idle, steps, knee, before, half, eighty, loaded };
+  return { warm, idle, idleAfterSeconds: IDLE_AFTER_MS / 1000, steps, knee, before, half, eighty, loaded };
 }
 
 interface FlowOnly {

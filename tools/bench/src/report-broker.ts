@@ -112,19 +112,20 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
 
   out.push(`### ${n}.5 Footprint`, '');
   out.push(
-    `Memory at idle and after the 50%/80% steps, in MB: RSS (every page mapped in, shared ones included), PSS (shared pages split among the processes sharing them) and private (this process alone). CPU is the average share of one core over those ${f(r.footprint.busySeconds)} s.`,
+    `Memory just after the warm-up (10 orders), at idle (${r.footprint.idleAfterSeconds ?? 0} s later, without load) and after the 50%/80% steps, in MB: RSS (every page mapped in, shared ones included), PSS (shared pages split among the processes sharing them) and private (this process alone). Between the warm-up and the idle reading each app gives back its young generation once it has been quiet for one window (kit idle-trim.ts, IDLE_TRIM_MS). CPU is the average share of one core over those ${f(r.footprint.busySeconds)} s.`,
     '',
-    '| service | app RSS / PSS / private idle | app RSS loaded | app CPU | daprd RSS / PSS / private idle | daprd RSS loaded | daprd CPU |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| service | app RSS after warm-up | app RSS / PSS / private idle | app RSS loaded | app CPU | daprd RSS / PSS / private idle | daprd RSS loaded | daprd CPU |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   const mem = (x?: Footprint) => (x ? `${x.rssMb} / ${x.pssMb} / ${x.privateMb}` : '-');
   for (const idle of r.footprint.idle) {
     const before = r.footprint.before.find(x => x.service === idle.service);
     const l = r.footprint.loaded.find(x => x.service === idle.service);
+    const w = r.footprint.warm?.find(x => x.service === idle.service);
     const cpu = (a?: Footprint, z?: Footprint) =>
       a && z ? `${Math.round(((z.cpuSeconds - a.cpuSeconds) / r.footprint.busySeconds) * 100)}%` : '-';
     out.push(
-      `| ${idle.service} | ${mem(idle.app)} | ${l?.app?.rssMb ?? '-'} | ${cpu(before?.app, l?.app)} | ${mem(idle.daprd)} | ${l?.daprd?.rssMb ?? '-'} | ${cpu(before?.daprd, l?.daprd)} |`,
+      `| ${idle.service} | ${w?.app?.rssMb ?? '-'} | ${mem(idle.app)} | ${l?.app?.rssMb ?? '-'} | ${cpu(before?.app, l?.app)} | ${mem(idle.daprd)} | ${l?.daprd?.rssMb ?? '-'} | ${cpu(before?.daprd, l?.daprd)} |`,
     );
   }
   const c = cpuPerOrder(r);

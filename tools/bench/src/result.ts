@@ -21,7 +21,8 @@ export interface BrokerRun {
   half: FlowStep;
   eighty: FlowStep;
   syncVersusEvent: { rate: number; event: Summary; sync: Summary };
-  footprint: { idle: Fps; before: Fps; loaded: Fps; busySeconds: number };
+  /** warm: just after the warm-up; idle: idleAfterSeconds later, without load; before/loaded: around the 50%/80% steps. */
+  footprint: { warm?: Fps; idle: Fps; idleAfterSeconds?: number; before: Fps; loaded: Fps; busySeconds: number };
 }
 
 export interface BenchResult {
