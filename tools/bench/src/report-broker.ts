@@ -135,6 +135,8 @@ export function brokerSections(r: BrokerRun, n: number): string[] {
   )[0]?.service;
   out.push(
     '',
+    "Most of an idle app's RSS is the node executable's own pages (its code, the JIT compilers, the code of Node's built-in modules), mapped from one file and shared by every app: PSS counts each app its share of them, private leaves them out. What is the app's own is V8's heap (the old generation the modules built, a young generation trimmed to its minimum once quiet) and the allocator's arenas; a service that touches ICU (Intl, toLocaleString) pays its data pages on top.",
+    '',
     `Over the 50%/80% steps the nine apps used ${f(c.apps)} CPU-seconds and the nine sidecars ${f(c.sidecars)} for ${c.orders} orders: ` +
       `**${f(c.msPerOrder)} ms of CPU per order** (apps ${Math.round((c.apps / Math.max(1e-9, c.apps + c.sidecars)) * 100)}%, daprd ${Math.round((c.sidecars / Math.max(1e-9, c.apps + c.sidecars)) * 100)}%), before the brokers and the load generator. ` +
       `The process using the most CPU was ${heaviest}.`,
