@@ -28,6 +28,11 @@ export const LEVERS: readonly Lever[] = [
     name: 'bulk subscribe, up to 100 per delivery, 20 ms',
     appEnv: { BULK_MAX_MESSAGES: '100', BULK_MAX_AWAIT_MS: '20' },
   },
+  // Does a short wait keep bulk's gain under load and lose its cost at ordinary rates?
+  {
+    name: 'bulk subscribe, up to 100 per delivery, 2 ms',
+    appEnv: { BULK_MAX_MESSAGES: '100', BULK_MAX_AWAIT_MS: '2' },
+  },
   // V8's young generation grows to 3 x 16 MB semi-spaces under load and keeps them: the apps' RSS after load.
   { name: 'young generation capped (--max-semi-space-size=2)', appEnv: { NODE_OPTIONS: '--max-semi-space-size=2' } },
   // Scale-out on the same two cores: what a second instance of every consumer costs (coordination, not capacity).
