@@ -65,7 +65,7 @@ export interface LeverResult {
   /** The same per service (its instances summed), with its app's and its sidecars' CPU ms per order. */
   byService: ServiceCost[];
   /** The apps' mean RSS (MB) after the warm-up, and after the climb. */
-  appRssMb: { idle: number; loaded: number };
+  appRssMb: { warm: number; loaded: number };
   knee: number;
   steps: Pick<FlowStep, 'rate' | 'completedPerSecond' | 'accepted'>[];
 }
@@ -114,7 +114,7 @@ async function measureLever(
       if (s.completedPerSecond < 0.7 * rate || s.acceptance.errors > 0) break;
     }
     const knee = steps.filter(s => s.completedPerSecond >= 0.9 * s.rate).at(-1)?.rate ?? 0;
-    const appRssMb = { idle: meanRss(before), loaded: meanRss(footprints(sys)) };
+    const appRssMb = { warm: meanRss(before), loaded: meanRss(footprints(sys)) };
     const r = {
       broker,
       lever: lever.name,
@@ -141,14 +141,14 @@ export function renderLevers(results: readonly LeverResult[], cfg: LeverConfig, 
   const out = [
     `Levers measured ${at} (${cpus().length} cores, load average ${load.toFixed(2)} at the start), each on a fresh system; CPU per order and convergence at ${cfg.fixedRate} orders/s for ${cfg.stepSeconds} s, then the climb (${cfg.rates.join(', ')} orders/s) to the knee. Ratios are against the first row of the same broker.`,
     '',
-    '| broker | lever | CPU ms per order (apps + daprd) | vs baseline | convergence p50 / p95 ms | knee orders/s | vs baseline | app RSS MB idle / after |',
+    '| broker | lever | CPU ms per order (apps + daprd) | vs baseline | convergence p50 / p95 ms | knee orders/s | vs baseline | app RSS MB after warm-up / after climb |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const base = results.find(x => x.broker === r.broker)!;
     const cpu = r.appsMs + r.sidecarsMs;
     out.push(
-      `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} | ${Math.round(r.appRssMb.idle)} / ${Math.round(r.appRssMb.loaded)} |`,
+      `| ${r.broker} | ${r.lever} | ${f(cpu)} (${f(r.appsMs)} + ${f(r.sidecarsMs)}) | ${ratio(cpu, base.appsMs + base.sidecarsMs)} | ${r.fixed.convergence.p50} / ${r.fixed.convergence.p95} | ${r.knee} | ${ratio(r.knee, base.knee)} | ${Math.round(r.appRssMb.warm)} / ${Math.round(r.appRssMb.loaded)} |`,
     );
   }
   const base = results[0];
