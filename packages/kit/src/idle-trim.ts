@@ -2,7 +2,8 @@
 //
 // V8 makes new objects in its young generation (two semi-spaces) and grows it while a process allocates fast: loading
 // a service's modules alone grows it to 2 x 8 MB, a burst of deliveries to 2 x 16 MB. It then keeps that size however
-// long the process sits idle, because only a collection can shrink it and an idle process does not collect. This
+// long the process sits idle: V8 shrinks it only at a collection that finds the process allocating slowly, and a
+// process idle enough to deserve it goes minutes without one (a service at rest makes about 20 KB a second). This
 // watches the process in windows of `everyMs`: a window in which no collection ran and less than `quietBytes` of new
 // objects were made is quiet, and in a quiet window a young generation above `floorBytes` is trimmed by one
 // memory-reducing collection (V8's "last resort" full collection, which also shrinks the young generation to its
@@ -32,7 +33,10 @@ export interface Trim {
 export interface IdleTrimOptions {
   /** Length of one window watched (IDLE_TRIM_MS); 0 turns trimming off. */
   everyMs: number;
-  /** Less than this made in new objects during a window (and no collection) makes it quiet. Default 1 MiB. */
+  /**
+   * Less than this made in new objects during a window (and no collection) makes it quiet. Default 4 MiB: one
+   * Prometheus scrape of a service allocates about 0.5 MB, so being read now and then does not keep it busy.
+   */
   quietBytes?: number;
   /** A young generation at or below this capacity is left alone. Default 4 MiB (V8's minimum is 1 MiB). */
   floorBytes?: number;
@@ -40,7 +44,7 @@ export interface IdleTrimOptions {
   onTrim?: (t: Trim) => void;
 }
 
-export const QUIET_BYTES = 1024 * 1024;
+export const QUIET_BYTES = 4 * 1024 * 1024;
 export const FLOOR_BYTES = 4 * 1024 * 1024;
 
 export function youngGeneration(): Young {

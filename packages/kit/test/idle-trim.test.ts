@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { shouldTrim, type Trim, type Young } from '../src/idle-trim';
+import { FLOOR_BYTES, QUIET_BYTES, shouldTrim, type Trim, type Young } from '../src/idle-trim';
 
 const MB = 1024 * 1024;
-const limits = { quietBytes: 1 * MB, floorBytes: 4 * MB };
+const limits = { quietBytes: QUIET_BYTES, floorBytes: FLOOR_BYTES }; // 4 MiB each
 const young = (capacityMb: number, usedMb: number): Young => ({
   capacityBytes: capacityMb * MB,
   usedBytes: usedMb * MB,
@@ -12,12 +12,12 @@ const young = (capacityMb: number, usedMb: number): Young => ({
 
 describe('shouldTrim: a quiet window with a grown young generation', () => {
   it('trims a grown young generation after a window with no collection and little allocated', () => {
-    expect(shouldTrim(young(16, 2), young(16, 2.5), 0, limits)).toBe(true);
+    expect(shouldTrim(young(16, 2), young(16, 5.5), 0, limits)).toBe(true);
   });
 
-  it('leaves it when a collection ran, when a megabyte or more was made, or when it is at its floor', () => {
+  it('leaves it when a collection ran, when 4 MiB or more were made, or when it is at its floor', () => {
     expect(shouldTrim(young(16, 2), young(16, 2.5), 1, limits)).toBe(false);
-    expect(shouldTrim(young(16, 2), young(16, 3), 0, limits)).toBe(false);
+    expect(shouldTrim(young(16, 2), young(16, 6), 0, limits)).toBe(false);
     expect(shouldTrim(young(4, 0.1), young(4, 0.2), 0, limits)).toBe(false);
   });
 });
