@@ -154,6 +154,37 @@ describe('GET /metrics on every app', () => {
     console.log(`order /metrics: ${text.length} bytes in ${ms.toFixed(1)} ms; series per app: ${sizes}`);
   });
 
+  it('shows every app give back its young generation once it is quiet (kit idle-trim.ts, IDLE_TRIM_MS 10 s)', async () => {
+    // After the orders above, every app's young generation has grown past its start (2 x 8 MB at least); a window
+    // of 10 s with no collection and under 4 MiB allocated trims it to V8's minimum. Reading each app every 5 s
+    // allocates about 1 MB of it per window, so being watched does not keep an app from being quiet.
+    const MiB = 1024 * 1024;
+    let seen = new Map<string, number>();
+    const young = async () =>
+      new Map(
+        await Promise.all(
+          catalog.map(
+            async s =>
+              [s.name, sum(await scrape(s.name), 'nodejs_heap_space_size_total_bytes', { space: 'new' })] as const,
+          ),
+        ),
+      );
+    const started = performance.now();
+    try {
+      await waitFor(
+        async () => {
+          seen = await young();
+          return [...seen.values()].every(bytes => bytes > 0 && bytes <= 4 * MiB) || undefined;
+        },
+        { timeoutMs: 60_000, what: "every app's young generation at or under 4 MiB", intervalMs: 5000 },
+      );
+    } catch (err) {
+      const last = [...seen].map(([name, bytes]) => `${name} ${(bytes / MiB).toFixed(1)} MiB`).join(', ');
+      throw new Error(`${(err as Error).message}; last seen: ${last}`, { cause: err });
+    }
+    console.log(`every app's young generation trimmed within ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  });
+
   it('serves nothing but /metrics there, and no /metrics on the app port', async () => {
     const port = system.service('user').ports.appMetrics;
     expect((await fetch(`http://127.0.0.1:${port}/admin/faults`)).status).toBe(404);
